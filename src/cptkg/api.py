@@ -1,0 +1,39 @@
+"""The Python API: the same power as the command line, as functions returning plain data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .builder import BuildResult
+from .builder import build as _build
+
+
+def build(
+    out_dir: Path | str = "dist", sources: Path | None = None, progress: Callable[[str], None] | None = None
+) -> BuildResult:
+    """Write the release products to out_dir (see cptkg.build)."""
+    return _build(out_dir, sources=sources, progress=progress)
+
+
+def load(sources: Path | None = None) -> Any:
+    """The whole graph as an rdflib Graph (asserted triples, all source files merged)."""
+    from .sources import load_graph
+
+    return load_graph(sources)
+
+
+def load_dataset(sources: Path | None = None) -> Any:
+    """The graph as an rdflib Dataset, one named graph per source file."""
+    from .sources import load_dataset as _load_dataset
+
+    return _load_dataset(sources)
+
+
+def info(code: str, engine: str = "oxigraph", sources: Path | None = None) -> dict[str, Any]:
+    """The code card of a code as plain data; raises UnknownCodeError for a code the graph does not know."""
+    from .card import code_card
+    from .engines import open_engine
+
+    return code_card(open_engine(engine, sources), code)

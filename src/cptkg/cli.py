@@ -1,0 +1,180 @@
+"""The `cptkg` command line: a thin click layer over the library.
+
+Exit codes: 0 ok (or conforms), 1 does not conform or nothing found, 2 bad input or usage, 3 environment
+error. Errors are one line on stderr; --debug shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import api
+from .errors import EXIT_ENVIRONMENT, CptkgError
+from .version import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EPILOG = "Exit codes: 0 ok, 1 does not conform or nothing found, 2 bad input or usage, 3 environment error."
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"cptkg: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func: F) -> F:
+    """One clear line and a documented exit code for every error, unless --debug."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        debug = bool(ctx.find_root().params.get("debug"))
+        try:
+            return func(*args, **kwargs)
+        except CptkgError as err:
+            if debug:
+                raise
+            _fail(str(err), err.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except OSError as err:
+            if debug:
+                raise
+            _fail(f"{err.strerror or err} ({err.filename})" if err.filename else str(err), EXIT_ENVIRONMENT)
+        except Exception as err:  # a bug: still one line, with the way to see more
+            if debug:
+                raise
+            _fail(f"unexpected {type(err).__name__}: {err} (run with --debug for the traceback)", EXIT_ENVIRONMENT)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def progress_printer() -> Callable[[str], None] | None:
+    if not sys.stderr.isatty():
+        return None
+    return lambda message: click.echo(f"cptkg: {message} ...", err=True)
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="cptkg")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+def main(debug: bool) -> None:
+    """cptkg: the knowledge graph of CPT 44365 and its code family.
+
+    \b
+    Examples:
+      cptkg info 44365              the code card of 44365
+      cptkg info 44365 --format json
+      cptkg build --out dist        write the release products
+    """
+
+
+@main.command(epilog=EPILOG)
+@click.option(
+    "--out",
+    "out_dir",
+    default="dist",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the products to; replaced only when the build succeeds.",
+)
+@click.option(
+    "--sources",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="An ontology/ folder to build from instead of the packaged one.",
+)
+@handle_errors
+def build(out_dir: str, sources: str | None) -> None:
+    """Build the release products: merged, inferred, N-Triples, TriG, N-Quads and JSON-LD.
+
+    \b
+    Examples:
+      cptkg build
+      cptkg build --out /tmp/cptkg-dist
+    """
+    result = api.build(out_dir, sources=Path(sources) if sources else None, progress=progress_printer())
+    click.echo(
+        f"built {result.out_dir}: {result.asserted_triples} asserted triples, "
+        f"{result.inferred_triples} with the OWL RL closure, {result.graphs} named graphs"
+    )
+    for name in sorted(result.files):
+        click.echo(f"  {name}")
+
+
+@main.command(epilog=EPILOG)
+@click.argument("code")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["oxigraph", "rdflib"]),
+    default="oxigraph",
+    show_default=True,
+    help="The SPARQL engine to read the graph with.",
+)
+@handle_errors
+def info(code: str, fmt: str, engine: str) -> None:
+    """Show what a coder wants to see about CODE.
+
+    Label, family and base code, extent in anatomical order, techniques, Medicare indicators with their
+    meanings, modifiers allowed and not allowed with why, places of service, related services, payers and
+    sources. An unknown code is an error that names the nearest known codes (exit 2).
+
+    \b
+    Examples:
+      cptkg info 44365
+      cptkg info G0500 --format json
+    """
+    card = api.info(code, engine=engine)
+    if fmt == "json":
+        click.echo(json.dumps(card, indent=2, ensure_ascii=False, default=str))
+    else:
+        from .card import render_card
+
+        click.echo(render_card(card), nl=False)
+
+
+@main.command(epilog=EPILOG)
+@click.option("--format", "fmt", type=click.Choice(["svg", "dot"]), default="svg", show_default=True,
+              help="svg needs Graphviz `dot`; dot is the Graphviz source.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), default=None,
+              help="File to write (written whole or not at all); standard output when absent.")
+@handle_errors
+def diagram(fmt: str, out_file: str | None) -> None:
+    """Draw the model from the graph: the classes the data links, and by which properties.
+
+    \b
+    Examples:
+      cptkg diagram --out docs/model.svg
+      cptkg diagram --format dot
+    """
+    from .diagram import to_dot, to_svg
+    from .sources import load_graph
+
+    text = to_dot(load_graph())
+    if fmt == "svg":
+        text = to_svg(text)
+    if out_file:
+        from .fileio import write_text_atomic
+
+        write_text_atomic(Path(out_file), text)
+    else:
+        click.echo(text, nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,55 @@
+"""Where the packaged data lives: ontology/, shapes/ and queries/ in a checkout or inside the installed wheel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .namespaces import GRAPH_BASE
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def data_root() -> Path:
+    """The folder holding ontology/, shapes/ and queries/.
+
+    An installed wheel carries them under cptkg/data; a checkout (or an editable install) has them at the
+    repository root, two levels above this package.
+    """
+    packaged = _PACKAGE_DIR / "data"
+    if (packaged / "ontology").is_dir():
+        return packaged
+    checkout = _PACKAGE_DIR.parent.parent
+    if (checkout / "ontology").is_dir():
+        return checkout
+    raise FileNotFoundError("cptkg data (ontology/, shapes/, queries/) not found next to the package")
+
+
+def ontology_dir() -> Path:
+    return data_root() / "ontology"
+
+
+def shapes_dir() -> Path:
+    return data_root() / "shapes"
+
+
+def queries_dir() -> Path:
+    return data_root() / "queries"
+
+
+def source_files(root: Path | None = None) -> list[Path]:
+    """Every Turtle source under the ontology folder, in a stable order (cptkg.ttl first)."""
+    base = root or ontology_dir()
+    files = sorted(p for p in base.rglob("*.ttl") if p.is_file())
+    files.sort(key=lambda p: (p.relative_to(base).as_posix() != "cptkg.ttl", p.relative_to(base).as_posix()))
+    return files
+
+
+def graph_name(path: Path, root: Path | None = None) -> str:
+    """The named-graph IRI of a source file: https://w3id.org/cptkg/graph/<path without extension>."""
+    base = root or ontology_dir()
+    rel = path.relative_to(base).as_posix()
+    for suffix in (".sssom.tsv", ".ttl"):
+        if rel.endswith(suffix):
+            rel = rel[: -len(suffix)]
+            break
+    return GRAPH_BASE + rel

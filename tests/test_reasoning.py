@@ -1,0 +1,75 @@
+"""The reasoner derives the transitive segment order and each extent's possible distal ends and examined segments."""
+
+from __future__ import annotations
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF
+
+from cptkg.namespaces import ANAT, CPTKG
+from cptkg.reasoning import infer
+
+CHAIN = [
+    "esophagus",
+    "stomach",
+    "duodenum-part-1",
+    "duodenum-part-2",
+    "duodenum-part-3",
+    "duodenum-part-4",
+    "jejunum",
+    "ileum",
+]
+
+
+def test_transitive_order_and_its_inverse(inferred):
+    for i, earlier in enumerate(CHAIN):
+        for later in CHAIN[i + 1 :]:
+            assert (ANAT[earlier], CPTKG.proximalTo, ANAT[later]) in inferred
+            assert (ANAT[later], CPTKG.distalTo, ANAT[earlier]) in inferred
+        assert (ANAT[earlier], CPTKG.proximalTo, ANAT[earlier]) not in inferred
+
+
+def test_partonomy_is_transitive(inferred):
+    assert (ANAT["duodenum-part-3"], CPTKG.partOf, ANAT["small-intestine"]) in inferred
+    assert (ANAT["small-intestine"], CPTKG.hasPart, ANAT["duodenum-part-1"]) in inferred
+
+
+def test_extent_segments_are_derived_from_the_limits(graph):
+    """Remove every asserted distalEndIn and examines triple: the reasoner puts each one back, and no other."""
+    stripped = Graph()
+    for triple in graph:
+        if triple[1] not in (CPTKG.distalEndIn, CPTKG.examines):
+            stripped.add(triple)
+    derived = infer(stripped)
+    extents = set(graph.subjects(RDF.type, CPTKG.AnatomicExtent))
+    assert len(extents) == 14
+    for extent in extents:
+        for prop in (CPTKG.distalEndIn, CPTKG.examines):
+            assert set(derived.objects(extent, prop)) == set(graph.objects(extent, prop)), (extent, prop)
+    e = URIRef("https://w3id.org/cptkg/cpt/44365/extent")
+    assert {str(s).rsplit("/", 1)[1] for s in derived.objects(e, CPTKG.distalEndIn)} == {
+        "duodenum-part-3",
+        "duodenum-part-4",
+        "jejunum",
+    }
+
+
+def test_a_changed_limit_changes_the_derivation(graph):
+    """Move 44365's upper limit to the jejunum: the jejunum is no longer a possible distal end."""
+    e = URIRef("https://w3id.org/cptkg/cpt/44365/extent")
+    changed = Graph()
+    for triple in graph:
+        if triple[0] == e and triple[1] in (CPTKG.distalEndIn, CPTKG.examines, CPTKG.doesNotReach):
+            continue
+        changed.add(triple)
+    changed.add((e, CPTKG.doesNotReach, ANAT.jejunum))
+    derived = infer(changed)
+    assert {str(s).rsplit("/", 1)[1] for s in derived.objects(e, CPTKG.distalEndIn)} == {
+        "duodenum-part-3",
+        "duodenum-part-4",
+    }
+
+
+def test_noise_is_removed(inferred):
+    assert not any(s == o for s, _, o in inferred.triples((None, OWL.sameAs, None)))
+    assert not list(inferred.triples((None, RDF.type, OWL.Thing)))
+    assert not list(inferred.triples((None, OWL.equivalentClass, None)))
