@@ -39,7 +39,8 @@ def test_wheel_installs_and_runs_from_an_empty_folder(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "cptkg/data/ontology/cptkg.ttl" in names
     assert "cptkg/data/queries/code-card.rq" in names
-    assert any(n.startswith("cptkg/data/shapes/") for n in names)
+    assert "cptkg/data/shapes/extents.shapes.ttl" in names
+    assert not any("ontology.shapes.ttl" in n for n in names), "QA shapes are build-only"
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)

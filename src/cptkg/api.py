@@ -37,3 +37,19 @@ def info(code: str, engine: str = "oxigraph", sources: Path | None = None) -> di
     from .engines import open_engine
 
     return code_card(open_engine(engine, sources), code)
+
+
+def validate(
+    data: list[Path] | tuple[Path, ...] = (),
+    shapes: list[Path] | tuple[Path, ...] = (),
+    audit: bool = True,
+    sources: Path | None = None,
+) -> Any:
+    """Validate the shipped graph, with the user's data files, against the shipped and the user's shapes.
+
+    Returns a validation.Report: .conforms, .results (each with shape, focus label and notation, path,
+    value, severity and message), .audit (findings about source claims), .report_graph (the SHACL report).
+    """
+    from .validation import validate as _validate
+
+    return _validate(data, shapes, audit=audit, sources=sources)

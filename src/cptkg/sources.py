@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -39,10 +40,23 @@ def _syntax_error(path: Path, err: SyntaxError) -> SourceSyntaxError:
     return SourceSyntaxError(str(path), err.lineno, err.offset, message)
 
 
+_OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+
+
 def check_syntax(path: Path) -> list[ox.Triple]:
     """Parse a Turtle file strictly; a syntax error names the file, line and column."""
+    return check_syntax_as(path, "turtle")
+
+
+def check_syntax_as(path: Path, fmt: str) -> list[Any]:
+    """Parse a Turtle, N-Triples, N-Quads or TriG file strictly; errors name the file, line and column."""
     try:
-        return list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+        return list(ox.parse(path=str(path), format=_OX_FORMATS[fmt]))
     except SyntaxError as err:
         raise _syntax_error(path, err) from None
     except UnicodeDecodeError as err:

@@ -1,0 +1,121 @@
+"""Every shape has a valid and an invalid fixture: the valid one conforms to every shape, the invalid one
+fails with its own shape and nothing else. The shipped graph conforms; the shapes are valid SHACL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SH
+
+from cptkg.validation import load_shapes, parse_report, run_shapes, validate, validate_qa
+
+from .shape_world import FIXTURES, all_shapes, rules, with_fixture, world
+
+RULES = rules(all_shapes())
+NAMES = sorted(RULES)
+
+
+def results_for(data: Graph):
+    _ok, report = run_shapes(data, all_shapes())
+    return parse_report(report, data, all_shapes())
+
+
+def test_every_rule_has_a_valid_and_an_invalid_fixture():
+    for kind in ("valid", "invalid"):
+        present = {p.stem for p in (FIXTURES / kind).glob("*.ttl")}
+        assert present == set(NAMES), f"{kind}: missing {set(NAMES) - present}, unknown {present - set(NAMES)}"
+
+
+def test_the_fixture_world_conforms():
+    assert results_for(world()) == []
+
+
+@pytest.mark.parametrize("rule", NAMES)
+def test_valid_fixture_conforms(rule):
+    assert results_for(with_fixture(FIXTURES / "valid" / f"{rule}.ttl")) == []
+
+
+@pytest.mark.parametrize("rule", NAMES)
+def test_invalid_fixture_fails_with_its_own_shape_only(rule):
+    results = results_for(with_fixture(FIXTURES / "invalid" / f"{rule}.ttl"))
+    assert results, f"{rule}: the invalid fixture passed"
+    own = {"cptkg-shapes:" + iri.rsplit("#", 1)[1] for iri in RULES[rule]}
+    assert {r.shape for r in results} <= own, [(r.shape, r.message) for r in results]
+    for result in results:
+        assert result.message, f"{rule}: a result without a message"
+        assert "{?" not in result.message and "{$" not in result.message, result.message
+        if rule not in (
+            "TermDocumentedShape",
+            "DuplicateLabelShape",
+            "UndeclaredTermShape",
+            "MatchTargetShape",
+            "OneExactMatchPerSystemShape",
+        ):
+            assert "https://" not in result.message, f"{rule}: raw IRI in {result.message!r}"
+
+
+def test_invalid_messages_name_labels_and_codes():
+    by_rule = {
+        rule: results_for(with_fixture(FIXTURES / "invalid" / f"{rule}.ttl"))
+        for rule in (
+            "CPTNotationPatternShape",
+            "FeeTotalsShape",
+            "RuleRespectsIndicatorShape",
+            "ExtentBeyondLowerLimitShape",
+            "FacilityOnlyNotInOfficeShape",
+            "ClaimedModifierExistsShape",
+        )
+    }
+    assert by_rule["CPTNotationPatternShape"][0].message == (
+        "CPT code 1003 (fixture code 1003): a CPT Category I code is five digits."
+    )
+    assert by_rule["FeeTotalsShape"][0].message == (
+        "fixture entry entry-x: the facility total is 1.61 but work 1.00 + practice expense 0.50 + "
+        "malpractice 0.10 = 1.60."
+    )
+    assert by_rule["RuleRespectsIndicatorShape"][0].message.startswith(
+        "test payer rule lets modifier TC be used on 10002, but the code's PC/TC 0: physician service code forbids it:"
+    )
+    assert by_rule["ExtentBeyondLowerLimitShape"][0].message == (
+        "fixture extent-x: segment B is listed as a possible distal end but is not beyond segment B, "
+        "which the extent reaches beyond."
+    )
+    assert "lists test office (place of service 11) as typical" in by_rule["FacilityOnlyNotInOfficeShape"][0].message
+    assert by_rule["ClaimedModifierExistsShape"][0].message == (
+        "The source claims modifier 11 (Professional component): 11 is not a modifier, it is place of service 11 "
+        "test office; professional component is modifier 26; and 26 is not allowed on 10002 under test payer."
+    )
+
+
+def test_the_shipped_graph_conforms_and_the_audit_finds_modifier_11():
+    report = validate()
+    assert report.conforms and report.results == []
+    assert [r.shape for r in report.audit] == ["cptkg-shapes:ClaimedModifierExistsShape"]
+    assert report.audit[0].message == (
+        "The source claims modifier 11 (Professional component): 11 is not a modifier, it is place of service 11 "
+        "Office; professional component is modifier 26; and 26 is not allowed on 44365 under Medicare "
+        "(PC/TC 0: physician service code)."
+    )
+    assert report.audit[0].focus_label.endswith("(line 17)")
+
+
+def test_the_ontology_passes_its_qa_shapes():
+    report = validate_qa()
+    assert report.conforms and report.results == []
+
+
+@pytest.mark.parametrize("kind", ["core", "audit", "qa"])
+def test_shapes_are_valid_shacl(kind):
+    """Each shapes graph conforms to SHACL-for-SHACL (the shapes graph pySHACL ships from the SHACL spec)."""
+    import pyshacl
+
+    meta = Graph().parse(Path(pyshacl.__file__).parent / "assets" / "shacl-shacl.ttl", format="turtle")
+    shapes = load_shapes(kind)
+    conforms, _report, text = pyshacl.validate(shapes, shacl_graph=meta)
+    assert conforms, text
+    # every shape that has a target says how bad a violation is and what to do about it
+    for shape in set(shapes.subjects(SH.targetClass, None)) | set(shapes.subjects(SH.targetNode, None)):
+        assert isinstance(shape, URIRef)
+        assert (shape, SH.severity, None) in shapes or (shape, RDF.type, SH.NodeShape) in shapes
