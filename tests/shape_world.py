@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -58,3 +58,13 @@ def with_fixture(path: Path) -> Graph:
         graph.add(triple)
     graph.parse(path, format="turtle")
     return graph
+
+
+@cache
+def fixture_report(kind: str, rule: str) -> tuple[Graph, Graph]:
+    """(data, pyshacl report) of one fixture with every shape, computed once a test session."""
+    from cptkg.validation import run_shapes
+
+    data = with_fixture(FIXTURES / kind / f"{rule}.ttl")
+    _ok, report = run_shapes(data, all_shapes())
+    return data, report

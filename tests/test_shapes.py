@@ -11,7 +11,7 @@ from rdflib.namespace import RDF, SH
 
 from cptkg.validation import load_shapes, parse_report, run_shapes, validate, validate_qa
 
-from .shape_world import FIXTURES, all_shapes, rules, with_fixture, world
+from .shape_world import FIXTURES, all_shapes, fixture_report, rules, world
 
 RULES = rules(all_shapes())
 NAMES = sorted(RULES)
@@ -32,14 +32,19 @@ def test_the_fixture_world_conforms():
     assert results_for(world()) == []
 
 
+def fixture_results(kind: str, rule: str):
+    data, report = fixture_report(kind, rule)
+    return parse_report(report, data, all_shapes())
+
+
 @pytest.mark.parametrize("rule", NAMES)
 def test_valid_fixture_conforms(rule):
-    assert results_for(with_fixture(FIXTURES / "valid" / f"{rule}.ttl")) == []
+    assert fixture_results("valid", rule) == []
 
 
 @pytest.mark.parametrize("rule", NAMES)
 def test_invalid_fixture_fails_with_its_own_shape_only(rule):
-    results = results_for(with_fixture(FIXTURES / "invalid" / f"{rule}.ttl"))
+    results = fixture_results("invalid", rule)
     assert results, f"{rule}: the invalid fixture passed"
     own = {"cptkg-shapes:" + iri.rsplit("#", 1)[1] for iri in RULES[rule]}
     assert {r.shape for r in results} <= own, [(r.shape, r.message) for r in results]
@@ -58,7 +63,7 @@ def test_invalid_fixture_fails_with_its_own_shape_only(rule):
 
 def test_invalid_messages_name_labels_and_codes():
     by_rule = {
-        rule: results_for(with_fixture(FIXTURES / "invalid" / f"{rule}.ttl"))
+        rule: fixture_results("invalid", rule)
         for rule in (
             "CPTNotationPatternShape",
             "FeeTotalsShape",
