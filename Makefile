@@ -1,12 +1,12 @@
 # Two commands on a fresh machine with Python 3.11 and make:
-#   make run    create the venv, install, build, validate and print the 44365 code card
+#   make run    create the venv, install, build, validate, print the 44365 code card and answer showcase questions
 #   make test   create the venv with the test tools and run the whole suite (ruff, mypy, pytest)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install build lint typecheck clean docs
+.PHONY: run test install build lint typecheck clean docs bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,14 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/cptkg build --out dist
+	$(BIN)/cptkg validate
 	$(BIN)/cptkg info 44365
+	$(BIN)/cptkg query codes-ending-in -p segment=jejunum --format csv
+	$(BIN)/cptkg query code-finder -p segment=ileum -p method=lesion-removal
+	$(BIN)/cptkg query claims-vs-curated
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/queries.py
 
 build: $(STAMP)
 	$(BIN)/cptkg build --out dist

@@ -6,7 +6,7 @@
 '44360'
 """
 
-from .api import build, info, load, load_dataset, validate
+from .api import build, info, load, load_dataset, query, validate
 from .errors import BadInputError, CptkgError, EnvironmentProblem, SourceSyntaxError, UnknownCodeError
 from .version import __version__
 
@@ -21,5 +21,6 @@ __all__ = [
     "info",
     "load",
     "load_dataset",
+    "query",
     "validate",
 ]

@@ -31,12 +31,51 @@ def load_dataset(sources: Path | None = None) -> Any:
     return _load_dataset(sources)
 
 
+_ENGINES: dict[tuple[str, str], Any] = {}
+
+
+def engine(name: str = "oxigraph", sources: Path | None = None) -> Any:
+    """An engine over the graph, reused across calls while the sources stay the same."""
+    from .engines import open_engine
+    from .store import sources_fingerprint
+
+    key = (name, sources_fingerprint(sources))
+    if key not in _ENGINES:
+        _ENGINES.clear()
+        _ENGINES[key] = open_engine(name, sources)
+    return _ENGINES[key]
+
+
 def info(code: str, engine: str = "oxigraph", sources: Path | None = None) -> dict[str, Any]:
     """The code card of a code as plain data; raises UnknownCodeError for a code the graph does not know."""
     from .card import code_card
-    from .engines import open_engine
 
-    return code_card(open_engine(engine, sources), code)
+    return code_card(_engine_of(engine, sources), code)
+
+
+def _engine_of(name: str, sources: Path | None) -> Any:
+    return engine(name, sources)
+
+
+def query_answer(
+    name: str,
+    params: dict[str, str] | None = None,
+    engine: str = "oxigraph",
+    allow_service: bool = False,
+    sources: Path | None = None,
+) -> Any:
+    """A catalogue query (or query file) answered: a querying.Answer with the table of RDF terms."""
+    from .querying import run
+
+    return run(name, params or {}, _engine_of(engine, sources), allow_service=allow_service)
+
+
+def query(
+    name: str, engine: str = "oxigraph", allow_service: bool = False, sources: Path | None = None, **params: str
+) -> Any:
+    """Rows of plain values (str, int, Decimal, bool) of a catalogue query, e.g.
+    cptkg.query("codes-ending-in", segment="jejunum"). Parameters are typed as people type them."""
+    return query_answer(name, params, engine, allow_service, sources).records()
 
 
 def validate(

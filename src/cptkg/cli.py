@@ -210,6 +210,87 @@ def validate(data_files: tuple[str, ...], shape_files: tuple[str, ...], fmt: str
 
 
 @main.command(epilog=EPILOG)
+@click.argument("name", required=False)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter as you would type it: code=44365, segment=jejunum, payer=medicare. Repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people; csv, tsv or json (SPARQL 1.1 results) for programs.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["oxigraph", "rdflib"]),
+    default="oxigraph",
+    show_default=True,
+    help="The embedded Oxigraph store (cached on disk) or rdflib (the reference).",
+)
+@click.option("--allow-service", is_flag=True, help="Let a query call remote endpoints with SERVICE.")
+@click.option("--list", "list_queries", is_flag=True, help="List the catalogue: each query, its title and parameters.")
+@click.option("--help-query", is_flag=True, help="Show the full header of the query NAME.")
+@handle_errors
+def query(
+    name: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    engine: str,
+    allow_service: bool,
+    list_queries: bool,
+    help_query: bool,
+) -> None:
+    """Answer a question of the query catalogue (or run a query file) on the graph.
+
+    NAME is a catalogue query (see --list) or the path of a .rq file. Parameters are bound as RDF terms,
+    never pasted into the query; an unknown value is an error that lists the valid ones (exit 2). Exit 0
+    with results, 1 when nothing is found.
+
+    \b
+    Examples:
+      cptkg query --list
+      cptkg query code-card -p code=44365
+      cptkg query codes-ending-in -p segment=jejunum --format csv
+      cptkg query modifier-rules -p code=44365 -p payer=medicare
+      cptkg query my-question.rq -p code=44365 --engine rdflib
+    """
+    from .catalogue import catalogue, load_query
+    from .querying import parse_param_args, render_csv, render_json, render_table, render_tsv
+
+    if list_queries:
+        for spec in catalogue():
+            signature = ", ".join(
+                f"{p.name}:{p.type}" + ("" if p.required else f"={p.default}" if p.default else "?")
+                for p in spec.params
+            )
+            click.echo(f"{spec.name:<24} {spec.title}" + (f"  ({signature})" if signature else ""))
+        return
+    if not name:
+        raise click.UsageError("give a query NAME or file, or --list")
+    if help_query:
+        click.echo(load_query(name).header)
+        return
+    answer = api.query_answer(name, parse_param_args(params), engine=engine, allow_service=allow_service)
+    if fmt == "json":
+        click.echo(json.dumps(render_json(answer), indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(render_csv(answer), nl=False)
+    elif fmt == "tsv":
+        click.echo(render_tsv(answer), nl=False)
+    else:
+        click.echo(render_table(answer), nl=False)
+    found = answer.boolean if answer.table is None else bool(answer.table.rows)
+    sys.exit(0 if found else 1)
+
+
+@main.command(epilog=EPILOG)
 @click.option(
     "--format",
     "fmt",

@@ -6,8 +6,7 @@ user input is never pasted into query syntax. The default graph is the union of 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -15,12 +14,32 @@ from .binding import inject_values
 from .terms import Term, from_oxigraph, from_rdflib, to_sparql_json
 
 
-@dataclass
 class Table:
-    """A SELECT result: variable names and rows of terms (None where unbound)."""
+    """A SELECT result: variable names and rows of terms (None where unbound).
 
-    variables: list[str]
-    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    An engine may hand over its raw solutions with a converter: rows are then built on first use, so that
+    answering a query costs only what the store spends, and a caller that reads a few rows pays for those.
+    """
+
+    def __init__(
+        self,
+        variables: list[str],
+        rows: list[tuple[Term | None, ...]] | None = None,
+        raw: list[Any] | None = None,
+        convert: Callable[[Any], tuple[Term | None, ...]] | None = None,
+    ) -> None:
+        self.variables = variables
+        self._rows = rows
+        self._raw = raw
+        self._convert = convert
+
+    @property
+    def rows(self) -> list[tuple[Term | None, ...]]:
+        if self._rows is None:
+            assert self._raw is not None and self._convert is not None
+            self._rows = [self._convert(item) for item in self._raw]
+            self._raw = None
+        return self._rows
 
     def records(self) -> list[dict[str, Any]]:
         """Rows as dicts of plain Python values, unbound variables left out."""
@@ -73,9 +92,11 @@ class OxigraphEngine:
         result = self._run(query, bindings)
         names = [v.value for v in result.variables]
         indexes = range(len(names))
-        convert = from_oxigraph
-        rows = [tuple([convert(solution[i]) for i in indexes]) for solution in result]
-        return Table(names, rows)
+
+        def convert(solution: Any) -> tuple[Term | None, ...]:
+            return tuple([from_oxigraph(solution[i]) for i in indexes])
+
+        return Table(names, raw=list(result), convert=convert)
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
         return bool(self._run(query, bindings))
