@@ -97,7 +97,10 @@ def test_invalid_messages_name_labels_and_codes():
 def test_the_shipped_graph_conforms_and_the_audit_finds_modifier_11():
     report = validate()
     assert report.conforms and report.results == []
-    assert [r.shape for r in report.audit] == ["cptkg-shapes:ClaimedModifierExistsShape"]
+    assert [(r.severity, r.shape) for r in report.audit] == [
+        ("Violation", "cptkg-shapes:ClaimedModifierExistsShape"),
+        ("Info", "cptkg-shapes:UnknownClaimShape"),
+    ]
     assert report.audit[0].message == (
         "The source claims modifier 11 (Professional component): 11 is not a modifier, it is place of service 11 "
         "Office; professional component is modifier 26; and 26 is not allowed on 44365 under Medicare "

@@ -210,6 +210,114 @@ def validate(data_files: tuple[str, ...], shape_files: tuple[str, ...], fmt: str
 
 
 @main.command(epilog=EPILOG)
+@click.argument("document", type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["trig", "turtle"]),
+    default="trig",
+    show_default=True,
+    help="trig: each document's claims in its own named graph; turtle: all claims in one graph.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write (whole or not at all); standard output when absent.",
+)
+@handle_errors
+def ingest(document: str, fmt: str, out_file: str | None) -> None:
+    """Read a code-overview document (or a folder of them) into source claims.
+
+    Claims: the code and its title, extent words, techniques, service type, sites of service, payers, the
+    modifier table rows and the clinical vignette, each with the exact text span it came from and what it
+    resolves to in the graph. What cannot be read is a warning with its line (on stderr). An unreadable
+    document (binary, empty) is an error (exit 2).
+
+    \b
+    Examples:
+      cptkg ingest ../shared/sources/cpt-44365-overview.txt
+      cptkg ingest overviews/ --format turtle --out claims.ttl
+    """
+    from .audit import curated_graph
+    from .audit import ingest as ingest_one
+    from .ingest import Resolver, documents_in
+    from .serialize import to_trig, to_turtle
+
+    curated = curated_graph()
+    resolver = Resolver.from_graph()
+    named = {}
+    for path in documents_in(Path(document)):
+        parsed, name, graph = ingest_one(path, resolver, curated)
+        for warning in parsed.warnings:
+            click.echo(f"cptkg: warning: {path}:{warning.line}: {warning.message}", err=True)
+        named[name] = graph
+    header = f"Claims read by `cptkg ingest` from {document}; each claim keeps the exact span it came from."
+    if fmt == "trig":
+        text = to_trig(named, header)
+    else:
+        from .serialize import triples_of
+
+        text = to_turtle(triples_of(named.values()), header)
+    if out_file:
+        from .fileio import write_text_atomic
+
+        write_text_atomic(Path(out_file), text)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command(epilog=EPILOG)
+@click.argument("document", type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="text for people; json (findings) or turtle (the SHACL report) for programs.",
+)
+@handle_errors
+def audit(document: str, fmt: str) -> None:
+    """Check what a document (or a folder of them) claims against the curated graph.
+
+    Each finding gives the document's words and line, what is wrong, what the graph says with the sources
+    behind it, and a severity: a modifier that does not exist or means another is a violation; an extent,
+    technique, service type or site of service that contradicts the graph is a warning; a payer, technique
+    or site the graph does not know is information. Exit 0 when nothing is at warning level or above, 1
+    otherwise, 2 for an unreadable document.
+
+    \b
+    Examples:
+      cptkg audit ../shared/sources/cpt-44365-overview.txt
+      cptkg audit overviews/ --format json
+    """
+    from .audit import audit as run_audit
+    from .audit import render_audit
+
+    reports = run_audit(Path(document))
+    if fmt == "json":
+        body: Any = [r.to_json() for r in reports]
+        click.echo(json.dumps(body if len(body) > 1 else body[0], indent=2, ensure_ascii=False))
+    elif fmt == "turtle":
+        from rdflib import Graph
+
+        from .namespaces import PREFIXES
+
+        merged = Graph()
+        for report in reports:
+            for triple in report.report:
+                merged.add(triple)
+        for prefix, namespace in PREFIXES.items():
+            merged.bind(prefix, namespace)
+        click.echo(merged.serialize(format="turtle"), nl=False)
+    else:
+        click.echo(render_audit(reports), nl=False)
+    sys.exit(0 if all(r.passed for r in reports) else 1)
+
+
+@main.command(epilog=EPILOG)
 @click.argument("name", required=False)
 @click.option(
     "-p",
