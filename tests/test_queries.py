@@ -166,6 +166,23 @@ def test_payers(engine):
 
 def test_crosswalk_reads_the_mapping_sets(engine):
     assert rows(engine, "crosswalk", concept="44365") == rows(engine, "crosswalk", concept="cpt:44365")
+    pcs = rows(engine, "crosswalk", concept="44365", system="icd10pcs")
+    assert [(r["predicate"], r["target"].rsplit("/", 1)[1], r["confidence"]) for r in pcs] == [
+        ("relatedMatch", "0DB98ZZ", Decimal("0.8")),
+        ("relatedMatch", "0DBA8ZZ", Decimal("0.8")),
+    ]
+    assert pcs[1]["targetLabel"] == "Excision of Jejunum, Via Natural or Artificial Opening Endoscopic"
+    assert "jejunum" in pcs[1]["comment"]
+    jejunum = rows(engine, "crosswalk", concept="anat:jejunum")
+    assert {r["systemLabel"] for r in jejunum} == {
+        "UBERON",
+        "Foundational Model of Anatomy",
+        "SNOMED CT",
+        "NCI Thesaurus",
+    }
+    assert rows(engine, "crosswalk", concept="jejunum", system="uberon")[0]["target"] == (
+        "http://purl.obolibrary.org/obo/UBERON_0002115"
+    )
 
 
 def test_code_finder(engine):

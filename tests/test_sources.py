@@ -11,7 +11,8 @@ import rdflib
 from cptkg.namespaces import PREFIXES
 from cptkg.resources import ontology_dir, source_files
 
-FILES = source_files()
+FILES = [p for p in source_files() if p.suffix == ".ttl"]
+MAPPING_SETS = [p for p in source_files() if p.name.endswith(".sssom.tsv")]
 
 
 def test_there_is_a_file_per_topic():

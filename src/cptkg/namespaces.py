@@ -46,6 +46,27 @@ PREFIXES: dict[str, str] = {
 }
 
 
+# Prefixes of the terminologies the mapping sets link to (SSSOM curie_map entries), and of the SSSOM vocabulary.
+# Every mapping set's curie_map must agree with PREFIXES and these (a test checks).
+MAPPING_PREFIXES: dict[str, str] = {
+    "UBERON": "http://purl.obolibrary.org/obo/UBERON_",
+    "FMA": "http://purl.org/sig/ont/fma/fma",
+    "SCTID": "http://snomed.info/id/",
+    "NCIT": "http://purl.obolibrary.org/obo/NCIT_",
+    "ICD10PCS": "http://purl.bioontology.org/ontology/ICD10PCS/",
+    "ICD10CM": "http://purl.bioontology.org/ontology/ICD10CM/",
+    "CPT": "http://purl.bioontology.org/ontology/CPT/",
+    "HCPCS": "http://purl.bioontology.org/ontology/HCPCS/",
+    "CMSPOS": "https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set#",
+    "semapv": "https://w3id.org/semapv/vocab/",
+}
+
+
+def all_prefixes() -> dict[str, str]:
+    """The package's prefixes and the mapping targets' prefixes: the one map every CURIE expands through."""
+    return {**PREFIXES, **MAPPING_PREFIXES}
+
+
 def sparql_prefix_block(prefixes: dict[str, str] | None = None) -> str:
     """PREFIX declarations for a SPARQL query, one a line."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in (prefixes or PREFIXES).items())

@@ -37,9 +37,9 @@ def queries_dir() -> Path:
 
 
 def source_files(root: Path | None = None) -> list[Path]:
-    """Every Turtle source under the ontology folder, in a stable order (cptkg.ttl first)."""
+    """Every source under the ontology folder (Turtle and SSSOM mapping sets), stable order, cptkg.ttl first."""
     base = root or ontology_dir()
-    files = sorted(p for p in base.rglob("*.ttl") if p.is_file())
+    files = sorted(p for p in base.rglob("*") if p.is_file() and p.name.endswith((".ttl", ".sssom.tsv")))
     files.sort(key=lambda p: (p.relative_to(base).as_posix() != "cptkg.ttl", p.relative_to(base).as_posix()))
     return files
 

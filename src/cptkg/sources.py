@@ -63,12 +63,22 @@ def check_syntax_as(path: Path, fmt: str) -> list[Any]:
         raise SourceSyntaxError(str(path), None, None, f"not UTF-8 text ({err.reason})") from None
 
 
+def _is_mapping_set(path: Path) -> bool:
+    return path.name.endswith(".sssom.tsv")
+
+
 def load_dataset(root: Path | None = None) -> Dataset:
-    """An rdflib Dataset with one named graph per source file."""
+    """An rdflib Dataset with one named graph per source file (mapping sets turned into RDF)."""
+    from .mappings import load_mapping_graph
+
     ds = Dataset()
     for source in list_sources(root):
-        check_syntax(source.path)
         graph = ds.graph(URIRef(source.graph))
+        if _is_mapping_set(source.path):
+            for triple in load_mapping_graph(source.path):
+                graph.add(triple)
+            continue
+        check_syntax(source.path)
         graph.parse(source.path, format="turtle")
     return ds
 
@@ -89,9 +99,15 @@ def load_graph(root: Path | None = None) -> Graph:
 
 def load_store(root: Path | None = None, store: ox.Store | None = None) -> ox.Store:
     """An Oxigraph store with one named graph per source file (queries use the union as default graph)."""
+    from .mappings import load_mapping_graph
+
     target = store if store is not None else ox.Store()
     for source in list_sources(root):
-        triples = check_syntax(source.path)
         graph = ox.NamedNode(source.graph)
+        if _is_mapping_set(source.path):
+            text = load_mapping_graph(source.path).serialize(format="nt", encoding="utf-8")
+            target.load(text, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            continue
+        triples = check_syntax(source.path)
         target.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
     return target
