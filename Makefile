@@ -26,6 +26,7 @@ run: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/queries.py
+	$(BIN)/python benchmarks/stores.py
 
 build: $(STAMP)
 	$(BIN)/cptkg build --out dist

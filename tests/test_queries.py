@@ -71,6 +71,21 @@ def test_codes_ending_in(engine):
     assert sorted(set(col(engine, "codes-ending-in", "code", segment="duodenum"))) == JEJUNAL
 
 
+def test_the_partonomy_is_no_deeper_than_the_queries_follow(graph):
+    # codes-ending-in and code-finder follow partOf up to three steps (see the queries: Virtuoso's
+    # transitive paths are unreliable); a deeper partonomy would silently lose answers.
+    from rdflib import URIRef
+
+    part_of = URIRef("https://w3id.org/cptkg/ontology#partOf")
+
+    def depth(node, seen=()):
+        wholes = [w for w in graph.objects(node, part_of) if w not in seen]
+        return 1 + max(depth(w, (*seen, node)) for w in wholes) if wholes else 0
+
+    depths = {node: depth(node) for node in set(graph.subjects(part_of, None))}
+    assert depths and 2 <= max(depths.values()) <= 3
+
+
 def test_extent_in_anatomical_order(engine):
     result = rows(engine, "extent", code="44365")
     examines = [r["label"] for r in result if r["role"] == "examines"]

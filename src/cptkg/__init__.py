@@ -6,7 +6,7 @@
 '44360'
 """
 
-from .api import build, info, load, load_dataset, query, validate
+from .api import build, endpoint, info, load, load_dataset, query, upload, validate
 from .errors import BadInputError, CptkgError, EnvironmentProblem, SourceSyntaxError, UnknownCodeError
 from .version import __version__
 
@@ -18,9 +18,11 @@ __all__ = [
     "UnknownCodeError",
     "__version__",
     "build",
+    "endpoint",
     "info",
     "load",
     "load_dataset",
     "query",
+    "upload",
     "validate",
 ]

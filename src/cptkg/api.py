@@ -46,21 +46,59 @@ def engine(name: str = "oxigraph", sources: Path | None = None) -> Any:
     return _ENGINES[key]
 
 
-def info(code: str, engine: str = "oxigraph", sources: Path | None = None) -> dict[str, Any]:
+def info(code: str, engine: Any = "oxigraph", sources: Path | None = None) -> dict[str, Any]:
     """The code card of a code as plain data; raises UnknownCodeError for a code the graph does not know."""
     from .card import code_card
 
     return code_card(_engine_of(engine, sources), code)
 
 
-def _engine_of(name: str, sources: Path | None) -> Any:
-    return engine(name, sources)
+def _engine_of(name: Any, sources: Path | None) -> Any:
+    """An engine by name ("oxigraph", "rdflib"), or an engine object such as endpoint(url) returns."""
+    return engine(name, sources) if isinstance(name, str) else name
+
+
+def endpoint(url: str, user: str | None = None, password: str | None = None, timeout: float = 60.0) -> Any:
+    """A remote SPARQL endpoint holding the graph (see upload), usable wherever an engine is:
+    cptkg.query("family", engine=cptkg.endpoint("http://127.0.0.1:7878/query"), code="44365").
+    Its default graph is the union of the project's graphs, whatever else the store holds."""
+    from .remote import Credentials, RemoteEngine
+    from .sources import list_sources
+
+    if (user is None) != (password is None):
+        from .errors import BadInputError
+
+        raise BadInputError("give both user and password, or neither")
+    credentials = Credentials(user, password) if user is not None and password is not None else None
+    return RemoteEngine(url, [source.graph for source in list_sources()], credentials, timeout)
+
+
+def upload(
+    url: str,
+    graph_store: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    replace: bool = False,
+    timeout: float = 60.0,
+    sources: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Any]:
+    """Load the graph into a store with the Graph Store Protocol, one named graph per source file, and count
+    each graph there: a list of remote.GraphLoad (graph, sent, found, ok). Raises EnvironmentProblem when the
+    store cannot be reached or refuses a graph; the graphs not yet sent are left as they were."""
+    from .export import named_graph_ntriples
+    from .remote import Credentials
+    from .remote import load as _load
+
+    credentials = Credentials(user, password) if user is not None and password is not None else None
+    payloads, counts = named_graph_ntriples(sources)
+    return _load(url, payloads, counts, graph_store, credentials, replace, timeout, progress)
 
 
 def query_answer(
     name: str,
     params: dict[str, str] | None = None,
-    engine: str = "oxigraph",
+    engine: Any = "oxigraph",
     allow_service: bool = False,
     sources: Path | None = None,
 ) -> Any:
@@ -71,7 +109,7 @@ def query_answer(
 
 
 def query(
-    name: str, engine: str = "oxigraph", allow_service: bool = False, sources: Path | None = None, **params: str
+    name: str, engine: Any = "oxigraph", allow_service: bool = False, sources: Path | None = None, **params: str
 ) -> Any:
     """Rows of plain values (str, int, Decimal, bool) of a catalogue query, e.g.
     cptkg.query("codes-ending-in", segment="jejunum"). Parameters are typed as people type them."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from . import api
-from .errors import EXIT_ENVIRONMENT, CptkgError
+from .errors import EXIT_ENVIRONMENT, CptkgError, EnvironmentProblem
 from .version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -317,6 +318,93 @@ def audit(document: str, fmt: str) -> None:
     sys.exit(0 if all(r.passed for r in reports) else 1)
 
 
+@main.command(epilog=EPILOG)
+@click.option("--port", type=int, default=7878, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but loopback exposes the endpoint to other machines.",
+)
+@handle_errors
+def serve(port: int, host: str) -> None:
+    """Serve the graph read-only over SPARQL with the Oxigraph server, until Ctrl-C.
+
+    One named graph per source file, and their union as the default graph. Needs the Oxigraph server
+    (pip install 'cptkg[server]').
+
+    \b
+    Examples:
+      cptkg serve
+      cptkg serve --port 8080
+    """
+    from .server import serve as run_server
+
+    status = run_server(host, port, say=click.echo)
+    if status not in (0, -2, -15, 130, 143):
+        raise EnvironmentProblem(f"the Oxigraph server stopped with status {status} (is port {port} free?)")
+
+
+@main.command(epilog=EPILOG)
+@click.option("--endpoint", required=True, metavar="URL", help="The SPARQL query endpoint, to count what arrived.")
+@click.option(
+    "--graph-store",
+    default=None,
+    metavar="URL",
+    help="The Graph Store Protocol endpoint (default: .../store beside the query endpoint, as Oxigraph "
+    "has it; Virtuoso: http://HOST:8890/sparql-graph-crud-auth).",
+)
+@click.option("--user", default=None, help="User for the endpoint.")
+@click.option(
+    "--password-env",
+    default=None,
+    metavar="VAR",
+    help="Name of the environment variable that holds the password (never on the command line).",
+)
+@click.option("--replace", is_flag=True, help="Replace this project's graphs (only those) instead of adding to them.")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for each request.")
+@handle_errors
+def load(
+    endpoint: str, graph_store: str | None, user: str | None, password_env: str | None, replace: bool, timeout: float
+) -> None:
+    """Upload the graph to a triple store, one named graph per source file, and check the counts.
+
+    Each graph is sent with the SPARQL 1.1 Graph Store Protocol, then counted on the server; a count that
+    differs from what was sent fails the load (exit 1). Timeouts, HTTP and authentication errors and
+    unreachable hosts exit 3; graphs are sent one by one, so a failure leaves the others as they were.
+
+    \b
+    Examples:
+      cptkg load --endpoint http://127.0.0.1:7878/query --replace
+      DBA_PASSWORD=... cptkg load --endpoint http://127.0.0.1:8890/sparql \\
+          --graph-store http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --password-env DBA_PASSWORD --replace
+    """
+    from .remote import credentials_from_env
+
+    credentials = credentials_from_env(user, password_env, os.environ)
+    results = api.upload(
+        endpoint,
+        graph_store,
+        credentials.user if credentials else None,
+        credentials.password if credentials else None,
+        replace,
+        timeout,
+        progress=progress_printer(),
+    )
+    for result in results:
+        mark = "ok" if result.ok else "COUNT DIFFERS"
+        click.echo(f"{result.found:>6} of {result.sent:>6} triples  {result.graph}  {mark}")
+    bad = [r for r in results if not r.ok]
+    if bad:
+        click.echo(
+            f"cptkg: error: {len(bad)} graphs hold other counts than were sent"
+            + ("" if replace else " (they held triples before: use --replace)"),
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"loaded {sum(r.sent for r in results)} triples in {len(results)} graphs")
+
+
 @main.group(epilog=EPILOG)
 def links() -> None:
     """Links to other terminologies (the SSSOM mapping sets of ontology/mappings/)."""
@@ -431,6 +519,14 @@ def export(fmt: str, out_file: str | None) -> None:
     help="The embedded Oxigraph store (cached on disk) or rdflib (the reference).",
 )
 @click.option("--allow-service", is_flag=True, help="Let a query call remote endpoints with SERVICE.")
+@click.option(
+    "--endpoint",
+    default=None,
+    metavar="URL",
+    help="Run on a remote SPARQL endpoint (where `cptkg load` put the graph) instead of an engine here.",
+)
+@click.option("--user", default=None, help="User for the endpoint.")
+@click.option("--password-env", default=None, metavar="VAR", help="Environment variable holding the password.")
 @click.option("--list", "list_queries", is_flag=True, help="List the catalogue: each query, its title and parameters.")
 @click.option("--help-query", is_flag=True, help="Show the full header of the query NAME.")
 @handle_errors
@@ -440,6 +536,9 @@ def query(
     fmt: str,
     engine: str,
     allow_service: bool,
+    endpoint: str | None,
+    user: str | None,
+    password_env: str | None,
     list_queries: bool,
     help_query: bool,
 ) -> None:
@@ -473,7 +572,15 @@ def query(
     if help_query:
         click.echo(load_query(name).header)
         return
-    answer = api.query_answer(name, parse_param_args(params), engine=engine, allow_service=allow_service)
+    target: Any = engine
+    if endpoint:
+        from .remote import credentials_from_env
+
+        credentials = credentials_from_env(user, password_env, os.environ)
+        target = api.endpoint(
+            endpoint, credentials.user if credentials else None, credentials.password if credentials else None
+        )
+    answer = api.query_answer(name, parse_param_args(params), engine=target, allow_service=allow_service)
     if fmt == "json":
         click.echo(json.dumps(render_json(answer), indent=2, ensure_ascii=False))
     elif fmt == "csv":

@@ -215,6 +215,22 @@ def export_nquads(root: Path | None = None) -> str:
     return to_nquads(named)
 
 
+def named_graph_ntriples(root: Path | None = None) -> tuple[dict[str, bytes], dict[str, int]]:
+    """Each source file's graph as N-Triples (canonical blank nodes, sorted), with its number of triples."""
+    from rdflib import URIRef
+
+    from .serialize import canonical, ntriples_lines
+    from .sources import list_sources, load_dataset
+
+    dataset = load_dataset(root)
+    payloads, counts = {}, {}
+    for index, source in enumerate(list_sources(root)):
+        lines = ntriples_lines(canonical(dataset.graph(URIRef(source.graph)), bnode_prefix=f"g{index}"))
+        payloads[source.graph] = "".join(line + "\n" for line in lines).encode("utf-8")
+        counts[source.graph] = len(lines)
+    return payloads, counts
+
+
 def export(fmt: str, root: Path | None = None) -> str:
     if fmt == "sssom":
         return export_sssom(root)
