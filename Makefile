@@ -25,6 +25,7 @@ run: $(STAMP)
 	$(BIN)/cptkg query claims-vs-curated
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/queries.py
 	$(BIN)/python benchmarks/stores.py
 

@@ -68,3 +68,8 @@ def fixture_report(kind: str, rule: str) -> tuple[Graph, Graph]:
     data = with_fixture(FIXTURES / kind / f"{rule}.ttl")
     _ok, report = run_shapes(data, all_shapes())
     return data, report
+
+
+NAMES_AND_KINDS = [
+    (kind, path.stem) for kind in ("valid", "invalid") for path in sorted((FIXTURES / kind).glob("*.ttl"))
+]

@@ -74,7 +74,8 @@ def test_invalid_messages_name_labels_and_codes():
         )
     }
     assert by_rule["CPTNotationPatternShape"][0].message == (
-        "CPT code 1003 (fixture code 1003): a CPT Category I code is five digits."
+        "CPT code 1003 (fixture code 1003): a CPT code is five characters, four digits and then a digit "
+        "(Category I), F (Category II), T (Category III), U (PLA), A or M."
     )
     assert by_rule["FeeTotalsShape"][0].message == (
         "fixture entry entry-x: the facility total is 1.61 but work 1.00 + practice expense 0.50 + "

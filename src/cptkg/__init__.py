@@ -6,7 +6,7 @@
 '44360'
 """
 
-from .api import build, endpoint, info, load, load_dataset, query, upload, validate
+from .api import build, endpoint, info, load, load_dataset, query, store_engine, upload, validate
 from .errors import BadInputError, CptkgError, EnvironmentProblem, SourceSyntaxError, UnknownCodeError
 from .version import __version__
 
@@ -23,6 +23,7 @@ __all__ = [
     "load",
     "load_dataset",
     "query",
+    "store_engine",
     "upload",
     "validate",
 ]

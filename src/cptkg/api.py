@@ -58,6 +58,23 @@ def _engine_of(name: Any, sources: Path | None) -> Any:
     return engine(name, sources) if isinstance(name, str) else name
 
 
+def store_engine(folder: Path | str) -> Any:
+    """An engine over an on-disk store that `cptkg import ... --store DIR` filled (read-only), usable
+    wherever an engine is: cptkg.query("fee-schedule", engine=cptkg.store_engine("pfs-store"), code="99213")."""
+    import pyoxigraph as ox
+
+    from .engines import OxigraphEngine
+    from .errors import BadInputError, EnvironmentProblem
+
+    path = Path(folder)
+    if not path.is_dir():
+        raise BadInputError(f"{path}: no such store (make one with cptkg import ... --store {path})")
+    try:
+        return OxigraphEngine(ox.Store.read_only(str(path)))
+    except OSError as err:
+        raise EnvironmentProblem(f"cannot open the store {path}: {err}") from None
+
+
 def endpoint(url: str, user: str | None = None, password: str | None = None, timeout: float = 60.0) -> Any:
     """A remote SPARQL endpoint holding the graph (see upload), usable wherever an engine is:
     cptkg.query("family", engine=cptkg.endpoint("http://127.0.0.1:7878/query"), code="44365").
@@ -121,12 +138,15 @@ def validate(
     shapes: list[Path] | tuple[Path, ...] = (),
     audit: bool = True,
     sources: Path | None = None,
+    engine: str = "bulk",
 ) -> Any:
     """Validate the shipped graph, with the user's data files, against the shipped and the user's shapes.
+    engine "bulk" finds candidates on the embedded store and lets pyshacl confirm them (the same results as
+    engine "pyshacl", plain pyshacl over every node, in a fraction of the time on large data).
 
     Returns a validation.Report: .conforms, .results (each with shape, focus label and notation, path,
     value, severity and message), .audit (findings about source claims), .report_graph (the SHACL report).
     """
     from .validation import validate as _validate
 
-    return _validate(data, shapes, audit=audit, sources=sources)
+    return _validate(data, shapes, audit=audit, sources=sources, engine=engine)

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from . import api
-from .errors import EXIT_ENVIRONMENT, CptkgError, EnvironmentProblem
+from .errors import EXIT_ENVIRONMENT, BadInputError, CptkgError, EnvironmentProblem
 from .version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -174,8 +174,18 @@ def info(code: str, fmt: str, engine: str) -> None:
 )
 @click.option("--no-audit", is_flag=True, help="Skip the audit of source claims.")
 @click.option("--qa", is_flag=True, help="Run the build-only ontology QA shapes instead (needs a checkout).")
+@click.option(
+    "--engine",
+    type=click.Choice(["bulk", "pyshacl"]),
+    default="bulk",
+    show_default=True,
+    help="bulk: find candidates on the embedded store and let pyshacl confirm them (same results, fast on "
+    "large data); pyshacl: plain pyshacl over every node (the reference).",
+)
 @handle_errors
-def validate(data_files: tuple[str, ...], shape_files: tuple[str, ...], fmt: str, no_audit: bool, qa: bool) -> None:
+def validate(
+    data_files: tuple[str, ...], shape_files: tuple[str, ...], fmt: str, no_audit: bool, qa: bool, engine: str
+) -> None:
     """Check the shipped graph, and your files with it, against the SHACL shapes.
 
     The shipped graph conforms. Results are grouped by shape with the label and code of each focus node.
@@ -188,6 +198,7 @@ def validate(data_files: tuple[str, ...], shape_files: tuple[str, ...], fmt: str
       cptkg validate
       cptkg validate --data my-payer-rules.ttl
       cptkg validate --data codes.jsonld --shapes my-shapes.ttl --format json
+      cptkg validate --data pfs-2025.nt      (a whole imported fee schedule, in seconds)
     """
     from .validation import render_report, validate_qa
 
@@ -195,7 +206,10 @@ def validate(data_files: tuple[str, ...], shape_files: tuple[str, ...], fmt: str
         report = validate_qa()
     else:
         report = api.validate(
-            data=[Path(p) for p in data_files], shapes=[Path(p) for p in shape_files], audit=not no_audit
+            data=[Path(p) for p in data_files],
+            shapes=[Path(p) for p in shape_files],
+            audit=not no_audit,
+            engine=engine,
         )
     if fmt == "json":
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
@@ -527,6 +541,13 @@ def export(fmt: str, out_file: str | None) -> None:
 )
 @click.option("--user", default=None, help="User for the endpoint.")
 @click.option("--password-env", default=None, metavar="VAR", help="Environment variable holding the password.")
+@click.option(
+    "--store",
+    "store_dir",
+    default=None,
+    metavar="DIR",
+    help="Run on an on-disk store made by `cptkg import ... --store DIR` (the graph and the imports).",
+)
 @click.option("--list", "list_queries", is_flag=True, help="List the catalogue: each query, its title and parameters.")
 @click.option("--help-query", is_flag=True, help="Show the full header of the query NAME.")
 @handle_errors
@@ -539,6 +560,7 @@ def query(
     endpoint: str | None,
     user: str | None,
     password_env: str | None,
+    store_dir: str | None,
     list_queries: bool,
     help_query: bool,
 ) -> None:
@@ -573,6 +595,10 @@ def query(
         click.echo(load_query(name).header)
         return
     target: Any = engine
+    if endpoint and store_dir:
+        raise BadInputError("give --endpoint or --store, not both")
+    if store_dir:
+        target = api.store_engine(store_dir)
     if endpoint:
         from .remote import credentials_from_env
 
@@ -630,6 +656,15 @@ def diagram(fmt: str, out_file: str | None) -> None:
         write_text_atomic(Path(out_file), text)
     else:
         click.echo(text, nl=False)
+
+
+def _register_subcommands() -> None:
+    from .cli_import import import_group
+
+    main.add_command(import_group)
+
+
+_register_subcommands()
 
 
 if __name__ == "__main__":  # pragma: no cover

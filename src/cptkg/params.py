@@ -56,6 +56,14 @@ SELECT ?member ?notation ?label ?alt WHERE {
 }
 """
 
+# A code typed as people type it is usually a notation: one indexed lookup instead of reading every code
+# (an imported fee schedule holds tens of thousands).
+_CODE_BY_NOTATION = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?member WHERE { ?member skos:notation ?notation ; a ?type . ?type rdfs:subClassOf* ?class . }
+"""
+
 
 def _key(text: str) -> str:
     return re.sub(r"[\s_,()]+", "-", text.strip().lower()).strip("-")
@@ -116,9 +124,10 @@ class Resolver:
         if type_name == "concept":
             return self._concept(text)
         assert param_type.cls is not None
-        members = self.members(param_type.cls)
         if type_name == "code":
-            return self._code(text, members)
+            found = self._code_by_notation(text, param_type.cls)
+            return found if found is not None else self._code(text, self.members(param_type.cls))
+        members = self.members(param_type.cls)
         match = self._match(text, members)
         if match is None:
             valid = ", ".join(m.display for m in members)
@@ -138,6 +147,16 @@ class Resolver:
             if any(key == _key(label) for label in member.labels):
                 return member
         return None
+
+    def _code_by_notation(self, text: str, cls: str) -> Term | None:
+        cleaned = re.sub(r"^(cpt|hcpcs)[\s:]+", "", text.strip(), flags=re.I).upper()
+        if not re.fullmatch(r"[0-9A-Z]{5}", cleaned):
+            return None
+        table = self.engine.select(
+            _CODE_BY_NOTATION, {"notation": Term.literal(cleaned), "class": Term.iri(expand(cls))}
+        )
+        members = sorted({row[0].value for row in table.rows if row[0] is not None and row[0].kind == "iri"})
+        return Term.iri(members[0]) if len(members) == 1 else None
 
     def _code(self, text: str, members: list[Member]) -> Term:
         cleaned = re.sub(r"^(cpt|hcpcs)[\s:]+", "", text.strip(), flags=re.I).upper()

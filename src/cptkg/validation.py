@@ -233,6 +233,8 @@ def parse_report(report: Graph, data: Graph, shapes: Graph) -> list[Result]:
             r.focus,
             r.path or "",
             r.value or "",
+            r.component,
+            r.message,
         ),
     )
 
@@ -252,29 +254,151 @@ def run_shapes(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
     return bool(_conforms), report
 
 
+class ValidationData:
+    """The data a validation checks: the shipped graph (unless left out) and the user's files, as the rdflib
+    graph pyshacl reads and as the embedded store the bulk pass queries; each is built when first needed."""
+
+    def __init__(
+        self,
+        files: Iterable[Path] = (),
+        include_shipped: bool = True,
+        sources: Path | None = None,
+        fast_parse: bool = False,
+    ) -> None:
+        self.files = [Path(p) for p in files]
+        self.include_shipped = include_shipped
+        self.sources = sources
+        self.fast_parse = fast_parse
+        self._graph: Graph | None = None
+        self._store: Any = None
+
+    def graph(self) -> Graph:
+        """The rdflib graph. With fast_parse, Turtle and N-Triples files are read by Oxigraph's parser (the
+        same terms, lexical forms kept) and handed to rdflib, several times faster than rdflib's parsers."""
+        if self._graph is None:
+            from .sources import load_graph
+
+            graph = load_graph(self.sources) if self.include_shipped else Graph()
+            for path in self.files:
+                if self.fast_parse and _FORMATS.get(path.suffix.lower()) in ("turtle", "nt"):
+                    _add_parsed(path, graph)
+                else:
+                    parse_rdf_file(path, graph)
+            self._graph = graph
+        return self._graph
+
+    def store(self) -> Any:
+        """Every triple in the store's default graph (so that a triple in two files is there once)."""
+        if self._store is None:
+            import pyoxigraph as ox
+
+            from .bulk_validation import Unrestricted
+            from .sources import _syntax_error
+
+            store = ox.Store()
+            if self.include_shipped:
+                from .store import open_store
+
+                shipped = open_store(self.sources)
+                store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in shipped)
+            for path in self.files:
+                if not path.is_file():
+                    raise BadInputError(f"{path}: no such file")
+                fmt = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}.get(
+                    _FORMATS.get(path.suffix.lower(), "")
+                )
+                if fmt is None:
+                    raise Unrestricted(f"{path.suffix} files are read by rdflib only")
+                base = path.resolve().as_uri()
+                scratch = ox.Store()
+                try:
+                    scratch.load(path=str(path), format=fmt, base_iri=base)
+                    distinct = len({str(t) for t in ox.parse(path=str(path), format=fmt, base_iri=base)})
+                except SyntaxError as err:
+                    raise _syntax_error(path, err) from None
+                except UnicodeDecodeError as err:
+                    raise SourceSyntaxError(str(path), None, None, f"not UTF-8 text ({err.reason})") from None
+                if distinct != len(scratch):
+                    # the store made one value of two literals ("1.50" and "1.5"): counts could differ
+                    raise Unrestricted(f"{path} has literals that are equal after normalisation")
+                store.bulk_extend(scratch)
+            self._store = store
+        return self._store
+
+    def triple_count(self) -> int:
+        return len(self._graph) if self._graph is not None else len(self.store())
+
+
+def _add_parsed(path: Path, graph: Graph) -> None:
+    import pyoxigraph as ox
+
+    from .bulk_validation import to_rdflib
+    from .sources import _syntax_error
+
+    fmt = "turtle" if _FORMATS[path.suffix.lower()] == "turtle" else "nt"
+    converted: dict[Any, Any] = {}
+
+    def term(node: Any) -> Any:
+        found = converted.get(node)
+        if found is None:
+            found = converted[node] = to_rdflib(node)
+        return found
+
+    formats = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
+    add = graph.add
+    try:
+        for triple in ox.parse(path=str(path), format=formats[fmt], base_iri=path.resolve().as_uri()):
+            add((term(triple.subject), term(triple.predicate), term(triple.object)))
+    except SyntaxError as err:
+        raise _syntax_error(path, err) from None
+    except UnicodeDecodeError as err:
+        raise SourceSyntaxError(str(path), None, None, f"not UTF-8 text ({err.reason})") from None
+
+
+def check_shapes(data: ValidationData, shapes: Graph, engine: str = "bulk") -> tuple[bool, Graph]:
+    """pyshacl's report for the data: found in bulk on the store (engine "bulk", see bulk_validation) or by
+    plain pyshacl over the whole rdflib graph (engine "pyshacl", the reference)."""
+    if engine == "pyshacl":
+        return run_shapes(data.graph(), shapes)
+    if engine != "bulk":
+        raise BadInputError(f"unknown validation engine {engine!r}; use bulk or pyshacl")
+    from pyshacl.errors import ReportableRuntimeError
+
+    from .bulk_validation import Unrestricted, confirm, plans
+
+    try:
+        return confirm(plans(data.store(), shapes), data.graph, shapes)
+    except (Unrestricted, ReportableRuntimeError, NotImplementedError, SyntaxError):
+        # What the bulk pass cannot use (a SPARQL constraint the store cannot read, broken shapes) plain
+        # pyshacl checks, or reports as broken shapes in one clear line.
+        return run_shapes(data.graph(), shapes)
+
+
 def validate(
     data_files: Iterable[Path] = (),
     extra_shapes: Iterable[Path] = (),
     include_shipped: bool = True,
     audit: bool = True,
     sources: Path | None = None,
+    engine: str = "bulk",
 ) -> Report:
     """Validate the shipped graph (and the user's files with it) against the shipped (and extra) shapes."""
-    from .sources import load_graph
-
-    data = load_graph(sources) if include_shipped else Graph()
-    for path in data_files:
-        parse_rdf_file(Path(path), data)
+    data = ValidationData(data_files, include_shipped, sources, fast_parse=engine == "bulk")
     shapes = load_shapes("core", [Path(p) for p in extra_shapes])
-    conforms, report_graph = run_shapes(data, shapes)
-    results = parse_report(report_graph, data, shapes)
+    _conforms, report_graph = check_shapes(data, shapes, engine)
+    results = parse_report(report_graph, data.graph(), shapes) if _has_results(report_graph) else []
     audit_results: list[Result] = []
     if audit:
         audit_shapes = load_shapes("audit")
-        _ok, audit_graph = run_shapes(data, audit_shapes)
-        audit_results = parse_report(audit_graph, data, audit_shapes)
+        _ok, audit_graph = check_shapes(data, audit_shapes, engine)
+        if _has_results(audit_graph):
+            audit_results = parse_report(audit_graph, data.graph(), audit_shapes)
     conforms = not any(r.severity == "Violation" for r in results)
-    return Report(conforms, results, report_graph, audit_results, len(data))
+    return Report(conforms, results, report_graph, audit_results, data.triple_count())
+
+
+def _has_results(report: Graph) -> bool:
+    return (None, RDF.type, SH.ValidationResult) in report
 
 
 def validate_qa(sources: Path | None = None) -> Report:

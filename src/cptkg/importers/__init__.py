@@ -1,0 +1,18 @@
+"""Importers of the public CMS files: the physician fee schedule, HCPCS Level II, places of service."""
+
+from .common import ImportResult, RowError
+from .hcpcs import import_hcpcs
+from .output import import_graph_name, write_file, write_store
+from .pfs import import_pfs
+from .pos import import_pos
+
+__all__ = [
+    "ImportResult",
+    "RowError",
+    "import_graph_name",
+    "import_hcpcs",
+    "import_pfs",
+    "import_pos",
+    "write_file",
+    "write_store",
+]

@@ -1,0 +1,104 @@
+"""Where an import goes: a Turtle or N-Triples file (written whole or not at all), or a named graph of the
+embedded on-disk store, beside the shipped graph so that the store answers the query catalogue by itself."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import BadInputError, EnvironmentProblem
+from ..fileio import write_text_atomic
+from ..namespaces import GRAPH_BASE, PREFIXES
+from .triples import XSD, Triples
+
+_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
+_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_TYPED = re.compile(r'^(".*")\^\^<' + re.escape(XSD) + r"(decimal|integer|boolean)>$", re.S)
+# Longest namespace first, so that e.g. cptkg: wins over a shorter prefix of the same IRI.
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def _compact(node: str) -> str:
+    if not node.startswith("<"):
+        return node
+    value = node[1:-1]
+    for prefix, namespace in _BY_LENGTH:
+        if value.startswith(namespace) and _LOCAL.match(value[len(namespace) :]):
+            return f"{prefix}:{value[len(namespace) :]}"
+    return node
+
+
+def _turtle_object(obj: str) -> str:
+    if obj.startswith("<"):
+        return _compact(obj)
+    match = _TYPED.match(obj)
+    if match:
+        lexical, datatype = match.group(1)[1:-1], match.group(2)
+        if (
+            (datatype == "decimal" and _DECIMAL.match(lexical))
+            or (datatype == "integer" and _INTEGER.match(lexical))
+            or (datatype == "boolean" and lexical in ("true", "false"))
+        ):
+            return lexical
+        return f'"{lexical}"^^xsd:{datatype}'
+    return obj
+
+
+def turtle(triples: Triples, header: str) -> str:
+    """Turtle with the package's prefixes, one block per subject, in the order of the triples."""
+    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
+    lines += [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in PREFIXES.items()]
+    lines.append("")
+    a = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    for subject, pairs in triples.subjects.items():
+        parts = []
+        for predicate, obj in pairs:
+            verb = "a" if predicate == a else _compact(predicate)
+            parts.append(f"{verb} {_turtle_object(obj)}")
+        lines.append(f"{_compact(subject)} " + " ;\n    ".join(parts) + " .\n")
+    return "\n".join(lines)
+
+
+def write_file(triples: Triples, path: Path, fmt: str, header: str) -> None:
+    if fmt == "nt":
+        text = triples.ntriples()
+    elif fmt == "ttl":
+        text = turtle(triples, header)
+    else:
+        raise BadInputError(f"unknown output format {fmt!r}; use ttl or nt")
+    try:
+        write_text_atomic(path, text)
+    except OSError as err:
+        raise EnvironmentProblem(f"cannot write {path}: {err.strerror or err}") from None
+
+
+def import_graph_name(name: str) -> str:
+    """The named graph of an import in a store, e.g. .../graph/import/pfs-2025-october."""
+    return f"{GRAPH_BASE}import/{name}"
+
+
+def write_store(triples: Triples, folder: Path, name: str) -> int:
+    """Replace the import's named graph in the on-disk store at folder (created if need be), and put the
+    shipped graph beside it, one named graph per source file. Returns the number of quads in the store."""
+    import pyoxigraph as ox
+
+    from ..store import open_store
+
+    graph = ox.NamedNode(import_graph_name(name))
+    data = triples.ntriples().encode("utf-8")
+    try:
+        store = ox.Store(str(folder))
+    except OSError as err:
+        raise EnvironmentProblem(f"cannot open the store {folder}: {err}") from None
+    try:
+        shipped = open_store()
+        for source_graph in {q.graph_name for q in shipped}:
+            store.remove_graph(source_graph)
+        store.bulk_extend(shipped)
+        store.remove_graph(graph)
+        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        store.flush()
+        return len(store)
+    except OSError as err:
+        raise EnvironmentProblem(f"cannot write the store {folder}: {err}") from None

@@ -1,0 +1,303 @@
+"""`cptkg import pfs`: the Medicare Physician Fee Schedule relative value file (PPRRVU, record layout RVUxxD)
+as one cptkg:FeeScheduleEntry per row, every column with its datatype and indicator concept.
+
+The rows of codes the curated graph holds come out triple for triple as the curated entries
+(ontology/medicare/pfs-2025.ttl): the same IRIs, lexical forms and indicator concepts. Codes the curated graph
+lacks get a minimal code node (notation, code system, an identifier label). The DESCRIPTION column is AMA
+text for CPT codes and ADA text for dental codes: it is left out unless the user asks for it
+(include_descriptions, for the user's own licensed copy), and nothing the project ships carries it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..namespaces import BASE
+from .common import (
+    CPT_OR_HCPCS,
+    ImportResult,
+    RowError,
+    code_iri,
+    curated_facts,
+    minimal_code,
+    stop_on_error,
+)
+from .csvfile import Row, rows_after_header
+from .triples import RDF_TYPE, Triples, boolean, cptkg, iri, term, text, typed
+
+COLUMNS = 31
+_DECIMAL = re.compile(r"^[0-9]{0,6}\.[0-9]{1,4}$|^[0-9]{1,6}$")
+_MODIFIER = re.compile(r"^[0-9A-Z]{2}$")
+_MONTHS = ("january", "april", "july", "october")
+
+# Indicator columns: (column, property, vocabulary prefix of the concept IRI)
+_INDICATORS = [
+    (3, "statusCode", "pfs-status-"),
+    (13, "pctcIndicator", "pfs-pctc-"),
+    (14, "globalSurgery", "pfs-global-"),
+    (18, "multipleProcedureIndicator", "pfs-mult-proc-"),
+    (19, "bilateralSurgeryIndicator", "pfs-bilateral-"),
+    (20, "assistantAtSurgeryIndicator", "pfs-assistant-"),
+    (21, "coSurgeonIndicator", "pfs-co-surgeons-"),
+    (22, "teamSurgeryIndicator", "pfs-team-surgery-"),
+    (25, "physicianSupervision", "pfs-supervision-"),
+    (27, "diagnosticImagingFamily", "pfs-imaging-family-"),
+]
+_REQUIRED_DECIMALS = {5: "work RVU", 6: "non-facility PE RVU", 8: "facility PE RVU", 10: "malpractice RVU",
+                      11: "total non-facility RVU", 12: "total facility RVU", 24: "conversion factor"}  # fmt: skip
+_OPTIONAL_DECIMALS = {15: "preoperative percentage", 16: "intraoperative percentage",
+                      17: "postoperative percentage", 28: "OPPS non-facility PE RVU", 29: "OPPS facility PE RVU",
+                      30: "OPPS malpractice RVU"}  # fmt: skip
+
+_PERCENTAGES = ((15, "preOperativePercentage"), (16, "intraOperativePercentage"), (17, "postOperativePercentage"))
+_OPPS = (
+    (28, "oppsNonFacilityPracticeExpenseRVU"),
+    (29, "oppsFacilityPracticeExpenseRVU"),
+    (30, "oppsMalpracticeRVU"),
+)
+
+
+@dataclass(frozen=True)
+class Release:
+    year: int
+    name: str  # january, april, july, october (or another name CMS uses)
+
+    @property
+    def iri(self) -> str:
+        return f"{BASE}pfs/{self.year}/release/{self.name}"
+
+    def entry_iri(self, code: str, modifier: str) -> str:
+        return f"{BASE}pfs/{self.year}/{code}" + (f"-{modifier}" if modifier else "")
+
+    @property
+    def title(self) -> str:
+        return f"{self.name[:1].upper()}{self.name[1:]}"
+
+    @property
+    def source(self) -> str:
+        return f"{BASE}source/cms-pfs-rvu-{self.year}-{self.name[:3] if self.name in _MONTHS else self.name}"
+
+
+def is_header(cells: list[str]) -> bool:
+    return len(cells) >= 3 and cells[0].upper() == "HCPCS" and cells[1].upper() == "MOD"
+
+
+def _decimal(value: str, what: str, errors: list[str]) -> str | None:
+    value = value.strip()
+    if not _DECIMAL.match(value):
+        errors.append(f"{what} {value!r} is not a decimal")
+        return None
+    return value
+
+
+def parse_row(
+    row: Row, release: Release, facts: dict[str, set[str]], include_descriptions: bool
+) -> tuple[str, list[tuple[str, str]], str, str] | RowError:
+    """The entry of one row: (entry IRI, its predicate-object pairs, code, modifier), or what is wrong."""
+    cells = [c.strip() for c in row.cells]
+    if len(cells) != COLUMNS:
+        return RowError(row.line, f"{len(cells)} columns instead of {COLUMNS}")
+    code, modifier = cells[0].upper(), cells[1].upper()
+    errors: list[str] = []
+    if not CPT_OR_HCPCS.match(code):
+        errors.append(f"code {cells[0]!r} is not a CPT or HCPCS code")
+    if modifier and not _MODIFIER.match(modifier):
+        errors.append(f"modifier {cells[1]!r} is not two letters or digits")
+    elif modifier and f"{BASE}modifier/{modifier}" not in facts["modifiers"]:
+        errors.append(f"modifier {modifier} is not in the modifier registry")
+    entry = release.entry_iri(code, modifier)
+    pairs: list[tuple[str, str]] = [
+        (RDF_TYPE, cptkg("FeeScheduleEntry")),
+        (
+            term("skos", "prefLabel"),
+            text(
+                f"Medicare PFS {release.year} ({release.title} release): {code}"
+                + (f" modifier {modifier}" if modifier else ""),
+                "en",
+            ),
+        ),
+        (cptkg("forCode"), iri(code_iri(code))),
+    ]
+    if modifier:
+        pairs.append((cptkg("forModifier"), iri(f"{BASE}modifier/{modifier}")))
+    pairs += [
+        (cptkg("payer"), iri(f"{BASE}payer/medicare")),
+        (cptkg("scheduleYear"), typed(str(release.year), "integer")),
+        (cptkg("inRelease"), iri(release.iri)),
+    ]
+    indicator_pairs = []
+    for column, prop, prefix in _INDICATORS:
+        concept = f"{BASE}vocab/{prefix}{cells[column]}"
+        if concept not in facts["indicators"]:
+            errors.append(f"{prop} {cells[column]!r} is not a value of its CMS value set")
+        indicator_pairs.append((cptkg(prop), iri(concept)))
+    status, pctc, glob, *other_indicators = indicator_pairs
+    if cells[4] not in ("", "+"):
+        errors.append(f"the not-used-for-payment flag {cells[4]!r} is neither empty nor '+'")
+    for column, what in ((7, "non-facility NA flag"), (9, "facility NA flag")):
+        if cells[column].upper() not in ("", "NA"):
+            errors.append(f"the {what} {cells[column]!r} is neither empty nor NA")
+    values = {column: _decimal(cells[column], what, errors) for column, what in _REQUIRED_DECIMALS.items()}
+    optional = {c: _decimal(cells[c], what, errors) for c, what in _OPTIONAL_DECIMALS.items() if cells[c]}
+    base_code = cells[23].upper()
+    if base_code and not CPT_OR_HCPCS.match(base_code):
+        errors.append(f"endoscopic base code {cells[23]!r} is not a CPT or HCPCS code")
+    if errors:
+        return RowError(row.line, "; ".join(errors))
+
+    def dec(column: int) -> str:
+        value = values.get(column) or optional.get(column)
+        assert value is not None
+        return typed(value, "decimal")
+
+    pairs += [
+        status,
+        (cptkg("notUsedForMedicarePayment"), boolean(cells[4] == "+")),
+        (cptkg("workRVU"), dec(5)),
+        (cptkg("nonFacilityPracticeExpenseRVU"), dec(6)),
+        (cptkg("nonFacilityNotApplicable"), boolean(cells[7].upper() == "NA")),
+        (cptkg("facilityPracticeExpenseRVU"), dec(8)),
+        (cptkg("facilityNotApplicable"), boolean(cells[9].upper() == "NA")),
+        (cptkg("malpracticeRVU"), dec(10)),
+        (cptkg("totalNonFacilityRVU"), dec(11)),
+        (cptkg("totalFacilityRVU"), dec(12)),
+        pctc,
+        glob,
+    ]
+    pairs += [(cptkg(prop), dec(column)) for column, prop in _PERCENTAGES if column in optional]
+    pairs += other_indicators[:5]
+    if base_code:
+        pairs.append((cptkg("endoscopicBaseCode"), iri(code_iri(base_code))))
+    pairs += [
+        (cptkg("conversionFactor"), dec(24)),
+        other_indicators[5],
+        (cptkg("calculationFlag"), text(cells[26])),
+        other_indicators[6],
+    ]
+    pairs += [(cptkg(prop), dec(column)) for column, prop in _OPPS if column in optional]
+    if include_descriptions and cells[2]:
+        pairs.append((cptkg("cmsShortDescription"), text(row.cells[2].strip(), "en")))
+    pairs.append((term("prov", "wasDerivedFrom"), iri(release.source)))
+    return entry, pairs, code, base_code
+
+
+def release_triples(release: Release, path: Path, banner: str, conversion: str | None, out: Triples) -> None:
+    """The release node and its source, unless the curated graph already declares them."""
+    out.extend(
+        iri(release.source),
+        [
+            (RDF_TYPE, cptkg("Source")),
+            (term("dcterms", "title"), text(banner or f"Medicare PFS relative value file {release.year}")),
+            (term("dcterms", "publisher"), text("Centers for Medicare & Medicaid Services")),
+            (cptkg("fileName"), text(path.name)),
+            (cptkg("sourceKind"), iri(f"{BASE}vocab/primary-source")),
+        ],
+    )
+    pairs = [
+        (RDF_TYPE, cptkg("FeeScheduleRelease")),
+        (
+            term("skos", "prefLabel"),
+            text(f"Medicare PFS relative value file {release.year}, {release.title} release", "en"),
+        ),
+        (cptkg("payer"), iri(f"{BASE}payer/medicare")),
+        (cptkg("scheduleYear"), typed(str(release.year), "integer")),
+        (cptkg("releaseName"), text(release.name)),
+    ]
+    if conversion:
+        pairs.append((cptkg("conversionFactor"), typed(conversion, "decimal")))
+    pairs.append((term("prov", "wasDerivedFrom"), iri(release.source)))
+    out.extend(iri(release.iri), pairs)
+
+
+def import_pfs(
+    path: Path,
+    year: int,
+    release_name: str,
+    include_descriptions: bool = False,
+    on_error: str = "fail",
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Read a PPRRVU file into triples. With on_error="fail" the first malformed row stops the import (the
+    caller writes nothing); with "skip" malformed rows are left out and reported."""
+    from ..errors import BadInputError
+
+    if not 1992 <= year <= 2100:
+        raise BadInputError(f"--year {year} is not a fee-schedule year")
+    if not re.match(r"^[a-z][a-z0-9-]*$", release_name):
+        raise BadInputError(f"--release {release_name!r}: use a lower-case name such as october")
+    release = Release(year, release_name)
+    facts = curated_facts()
+    if release.source == f"{BASE}source/cms-pfs-rvu-2025-oct" and release.source not in facts["sources"]:
+        raise BadInputError("the curated source of the 2025 October file is missing")  # a broken installation
+    header, rows = rows_after_header(path, is_header, "PFS relative value (HCPCS,MOD,...)")
+    if len(header) != COLUMNS:
+        raise BadInputError(f"{path}: the header has {len(header)} columns, the PFS record layout has {COLUMNS}")
+    banner = _banner(path)
+    out = Triples()
+    errors: list[RowError] = []
+    codes: dict[str, str] = {}
+    conversions: set[str] = set()
+    seen: dict[str, int] = {}
+    entries = 0
+    for count, row in enumerate(rows, 1):
+        if progress and count % 500 == 0:
+            progress(500)
+        parsed = parse_row(row, release, facts, include_descriptions)
+        if isinstance(parsed, RowError):
+            errors.append(parsed)
+            if on_error == "fail":
+                break
+            continue
+        entry, pairs, code, base_code = parsed
+        if entry in seen:
+            errors.append(
+                RowError(row.line, f"a second row for {entry.rsplit('/', 1)[1]} (first on line {seen[entry]})")
+            )
+            if on_error == "fail":
+                break
+            continue
+        seen[entry] = row.line
+        out.extend(iri(entry), pairs)
+        entries += 1
+        conversions.add(row.cells[24].strip())
+        codes.setdefault(code, release.source)
+        if base_code:
+            codes.setdefault(base_code, release.source)
+    if progress:
+        progress(0)
+    stop_on_error(path, errors, on_error)
+    if release.iri not in facts["releases"]:
+        release_triples(release, path, banner, next(iter(conversions)) if len(conversions) == 1 else None, out)
+    added = 0
+    for code in sorted(codes):
+        if code_iri(code) not in facts["codes"]:
+            out.extend(iri(code_iri(code)), minimal_code(code, codes[code]))
+            added += 1
+    return ImportResult(
+        name=f"pfs-{year}-{release_name}",
+        triples=out,
+        header=(
+            f"Medicare Physician Fee Schedule {year}, {release.title} release: imported by cptkg from {path.name}.\n"
+            + (
+                "Contains CMS short descriptions (AMA/ADA text for CPT and dental codes): for the licensee's own use."
+                if include_descriptions
+                else "CPT and dental short descriptions (AMA/ADA text) are left out."
+            )
+        ),
+        summary=f"{entries} fee-schedule entries, {added} new code nodes",
+        skipped=errors,
+    )
+
+
+def _banner(path: Path) -> str:
+    """The title CMS puts on the file's first line, e.g. '2025 National Physician Fee Schedule ...'."""
+    from .csvfile import read_text
+
+    for line in read_text(path).splitlines()[:3]:
+        words = " ".join(cell.strip() for cell in line.split(",") if cell.strip())
+        if words:
+            return words
+    return ""

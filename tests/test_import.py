@@ -1,0 +1,342 @@
+"""The CMS importers: fixture files in the real formats (banner lines, byte-order mark, CRLF, quoted commas,
+NA flags, MMM/XXX/YYY/ZZZ, modifier rows), malformed rows, the merge with the curated graph, the output
+targets, and the full public files from ../shared."""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from cptkg.errors import BadInputError
+from cptkg.importers import import_hcpcs, import_pfs, import_pos
+from cptkg.importers.common import minimal_code
+from cptkg.namespaces import CPTKG
+from cptkg.resources import ontology_dir
+
+from .conftest import FIXTURES, cptkg, require_shared
+
+CMS = FIXTURES / "cms"
+PFS = "https://w3id.org/cptkg/pfs/2025/"
+
+
+def graph_of(result) -> Graph:
+    return Graph().parse(data=result.triples.ntriples(), format="nt")
+
+
+def curated_pfs() -> Graph:
+    return Graph().parse(ontology_dir() / "medicare" / "pfs-2025.ttl", format="turtle")
+
+
+def same_entries(imported: Graph, curated: Graph, entries: list[str]) -> None:
+    for entry in entries:
+        subject = URIRef(PFS + entry)
+        theirs = set(curated.triples((subject, None, None)))
+        ours = set(imported.triples((subject, None, None)))
+        assert theirs, entry
+        assert ours == theirs, (entry, sorted(ours ^ theirs))
+
+
+# ---------------------------------------------------------------- the fee schedule
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return import_pfs(CMS / "pfs-2025-oct-sample.csv", 2025, "october")
+
+
+def test_every_row_is_an_entry_with_every_column(sample):
+    graph = graph_of(sample)
+    entries = set(graph.subjects(RDF.type, CPTKG.FeeScheduleEntry))
+    assert len(entries) == 17
+    entry = URIRef(PFS + "95860-TC")
+    assert graph.value(entry, CPTKG.forModifier) == URIRef("https://w3id.org/cptkg/modifier/TC")
+    assert graph.value(entry, CPTKG.physicianSupervision) == URIRef("https://w3id.org/cptkg/vocab/pfs-supervision-6A")
+    # 29 columns (all but the description and the empty endoscopic base code), with type, label, payer, year,
+    # release and source
+    assert len(set(graph.predicates(entry))) == 35
+    assert graph.value(URIRef(PFS + "59400"), CPTKG.globalSurgery).endswith("pfs-global-MMM")
+    assert graph.value(URIRef(PFS + "99153"), CPTKG.globalSurgery).endswith("pfs-global-ZZZ")
+    assert graph.value(URIRef(PFS + "44799"), CPTKG.globalSurgery).endswith("pfs-global-YYY")
+    assert graph.value(URIRef(PFS + "22526"), CPTKG.notUsedForMedicarePayment) == Literal(True)
+    assert graph.value(URIRef(PFS + "44388-53"), CPTKG.forModifier).endswith("/modifier/53")
+    assert graph.value(URIRef(PFS + "0640T"), CPTKG.diagnosticImagingFamily).endswith("pfs-imaging-family-88")
+    assert graph.value(URIRef(PFS + "44365"), CPTKG.endoscopicBaseCode) == URIRef("https://w3id.org/cptkg/cpt/44360")
+
+
+def test_family_rows_are_the_curated_entries_triple_for_triple(sample):
+    same_entries(
+        graph_of(sample),
+        curated_pfs(),
+        ["44360", "44365", "44799", "88305", "88305-26", "88305-TC", "99152", "99153", "G0500"],
+    )
+
+
+def test_codes_the_curated_graph_lacks_get_a_minimal_node(sample):
+    graph = graph_of(sample)
+    for code, scheme in (("0001F", "CPT"), ("0042T", "CPT"), ("59400", "CPT"), ("D0120", "HCPCS")):
+        node = URIRef(("https://w3id.org/cptkg/cpt/" if scheme == "CPT" else "https://w3id.org/cptkg/hcpcs/") + code)
+        assert graph.value(node, SKOS.notation) == Literal(code)
+        assert graph.value(node, SKOS.inScheme) == CPTKG[scheme]
+        assert graph.value(node, SKOS.prefLabel) == Literal(f"{scheme} {code}", lang="en")
+    assert "ADA text" in str(graph.value(URIRef("https://w3id.org/cptkg/hcpcs/D0120"), SKOS.definition))
+    # curated codes are not redeclared
+    assert (URIRef("https://w3id.org/cptkg/cpt/44365"), None, None) not in graph
+
+
+def test_descriptions_are_left_out_unless_asked(sample, tmp_path):
+    text = sample.triples.ntriples()
+    assert "Fixture row" not in text and "cmsShortDescription" not in text
+    licensed = import_pfs(CMS / "pfs-2025-oct-sample.csv", 2025, "october", include_descriptions=True)
+    graph = graph_of(licensed)
+    assert graph.value(URIRef(PFS + "44365"), CPTKG.cmsShortDescription) == Literal(
+        "Fixture row 2, not the CMS text", lang="en"
+    )
+
+
+def test_nothing_the_project_ships_carries_cms_descriptions():
+    for path in ontology_dir().rglob("*"):
+        if path.is_file() and path.name != "cptkg.ttl":
+            assert "cmsShortDescription" not in path.read_text(encoding="utf-8"), path
+
+
+def test_another_release_gets_its_release_and_source_nodes():
+    graph = graph_of(import_pfs(CMS / "pfs-2025-oct-sample.csv", 2026, "january"))
+    release = URIRef("https://w3id.org/cptkg/pfs/2026/release/january")
+    assert graph.value(release, CPTKG.releaseName) == Literal("january")
+    assert graph.value(release, CPTKG.conversionFactor) == Literal(
+        "32.3465", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal")
+    )
+    source = graph.value(release, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
+    assert str(source) == "https://w3id.org/cptkg/source/cms-pfs-rvu-2026-jan"
+    assert "National Physician Fee Schedule" in str(graph.value(source, URIRef("http://purl.org/dc/terms/title")))
+    assert graph.value(URIRef("https://w3id.org/cptkg/pfs/2026/44365"), CPTKG.scheduleYear) == Literal(2026)
+
+
+def test_a_malformed_row_fails_the_import_with_its_line(tmp_path):
+    out = tmp_path / "pfs.ttl"
+    result = cptkg("import", "pfs", str(CMS / "pfs-malformed.csv"), "--year", "2025", "--release", "october",
+                   "--out", str(out))  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"cptkg: error: {CMS / 'pfs-malformed.csv'}, line 12: work RVU '3.2x' is not a decimal "
+        "(nothing written; --on-error skip leaves such rows out)"
+    ]
+    assert not out.exists()
+
+
+def test_on_error_skip_reports_each_row_and_writes_the_rest(tmp_path):
+    out = tmp_path / "pfs.nt"
+    result = cptkg("import", "pfs", str(CMS / "pfs-malformed.csv"), "--year", "2025", "--release", "october",
+                   "--out", str(out), "--on-error", "skip")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "skipped" in line]
+    assert [re.search(r"line (\d+)", w).group(1) for w in warnings] == ["12", "13", "14", "15", "16"]
+    assert "30 columns instead of 31" in warnings[1]
+    assert "statusCode 'Q' is not a value of its CMS value set" in warnings[2]
+    assert "the non-facility NA flag 'N/A' is neither empty nor NA" in warnings[3]
+    assert "modifier ZZ is not in the modifier registry" in warnings[4]
+    graph = Graph().parse(out, format="nt")
+    assert set(graph.subjects(RDF.type, CPTKG.FeeScheduleEntry)) == {URIRef(PFS + "44360")}
+    assert "1 fee-schedule entries" in result.stdout and "5 malformed rows skipped" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"\x00\x01\x02binary", "binary content"),
+        (b"a,b,c\n1,2,3\n", "no PFS relative value (HCPCS,MOD,...) header row"),
+    ],
+)
+def test_unreadable_files_are_one_error(tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(BadInputError, match=re.escape(message)):
+        import_pfs(path, 2025, "october")
+
+
+def test_bad_parameters_are_refused():
+    with pytest.raises(BadInputError, match="not a fee-schedule year"):
+        import_pfs(CMS / "pfs-2025-oct-sample.csv", 25, "october")
+    with pytest.raises(BadInputError, match="lower-case name"):
+        import_pfs(CMS / "pfs-2025-oct-sample.csv", 2025, "Oct 2025")
+    assert cptkg("import", "pfs", str(CMS / "pfs-2025-oct-sample.csv"), "--year", "2025",
+                 "--release", "october").exit_code == 2  # fmt: skip
+
+
+def test_turtle_and_ntriples_outputs_hold_the_same_graph_and_are_deterministic(tmp_path):
+    args = ["import", "pfs", str(CMS / "pfs-2025-oct-sample.csv"), "--year", "2025", "--release", "october"]
+    for name in ("a.ttl", "b.ttl", "c.nt"):
+        assert cptkg(*args, "--out", str(tmp_path / name)).exit_code == 0
+    assert (tmp_path / "a.ttl").read_bytes() == (tmp_path / "b.ttl").read_bytes()
+    turtle = Graph().parse(tmp_path / "a.ttl", format="turtle")
+    ntriples = Graph().parse(tmp_path / "c.nt", format="nt")
+    assert len(turtle) == len(ntriples) > 500
+    assert set(turtle) == set(ntriples)
+    assert "AMA/ADA text" in (tmp_path / "a.ttl").read_text().splitlines()[1]
+
+
+def test_the_store_holds_the_import_beside_the_shipped_graph(tmp_path):
+    store_dir = tmp_path / "store"
+    args = ["import", "pfs", str(CMS / "pfs-2025-oct-sample.csv"), "--year", "2025", "--release", "october"]
+    assert cptkg(*args, "--store", str(store_dir)).exit_code == 0
+    assert cptkg(*args, "--store", str(store_dir)).exit_code == 0  # replaced, not doubled
+    store = ox.Store.read_only(str(store_dir))
+    graph = ox.NamedNode("https://w3id.org/cptkg/graph/import/pfs-2025-october")
+    expected = len(graph_of(import_pfs(CMS / "pfs-2025-oct-sample.csv", 2025, "october")))
+    assert len(list(store.quads_for_pattern(None, None, None, graph))) == expected
+    del store
+    result = cptkg("query", "fee-schedule", "-p", "code=59400", "--store", str(store_dir), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert "global surgery,MMM" in result.stdout.replace("Global surgery", "global surgery")
+    # the shipped graph is there too
+    assert "jejunum" in cptkg("query", "extent", "-p", "code=44365", "--store", str(store_dir)).stdout
+
+
+def test_both_output_targets_at_once_or_none_is_refused(tmp_path):
+    args = ["import", "pos", str(CMS / "pos-sample.csv")]
+    assert cptkg(*args, "--out", str(tmp_path / "x.ttl"), "--store", str(tmp_path / "s")).exit_code == 2
+
+
+# ---------------------------------------------------------------- HCPCS Level II and places of service
+
+
+def test_hcpcs_modifiers_join_the_registry_and_curated_ones_stay_as_they_are():
+    result = import_hcpcs(CMS / "hcpcs-sample.csv")
+    graph = graph_of(result)
+    a1 = URIRef("https://w3id.org/cptkg/modifier/A1")
+    assert graph.value(a1, SKOS.prefLabel) == Literal("Dressing for one wound", lang="en")
+    assert graph.value(a1, CPTKG.modifierLevel) == URIRef("https://w3id.org/cptkg/vocab/hcpcs-level-ii")
+    assert graph.value(a1, SKOS.inScheme) == URIRef("https://w3id.org/cptkg/modifier/registry")
+    for curated in ("TC", "GA"):
+        assert (URIRef(f"https://w3id.org/cptkg/modifier/{curated}"), None, None) not in graph
+    assert (URIRef("https://w3id.org/cptkg/hcpcs/G0500"), None, None) not in graph
+    assert result.summary == "3 codes and 1 modifiers; 3 already curated and left as they are"
+
+
+def test_hcpcs_codes_carry_the_cms_texts_and_merge_with_the_pfs_node():
+    graph = graph_of(import_hcpcs(CMS / "hcpcs-sample.csv"))
+    code = URIRef("https://w3id.org/cptkg/hcpcs/G0503")
+    long_text = str(graph.value(code, CPTKG.cmsLongDescription))
+    assert long_text.endswith("other treatment goals and are prepared for discharge from active treatment")
+    assert graph.value(code, SKOS.altLabel) == Literal("Subseq  psych care man,60mi", lang="en")
+    # the PFS import writes the same label and definition for the same code: no duplicates when merged
+    pfs_node = dict(minimal_code("G0503", "https://w3id.org/cptkg/source/cms-pfs-rvu-2025-oct"))
+    assert graph.value(code, SKOS.prefLabel).n3() == pfs_node["<http://www.w3.org/2004/02/skos/core#prefLabel>"]
+    assert graph.value(code, SKOS.definition).n3() == pfs_node["<http://www.w3.org/2004/02/skos/core#definition>"]
+
+
+def test_hcpcs_continuation_records_and_malformed_records(tmp_path):
+    path = tmp_path / "hcpcs.csv"
+    path.write_text(
+        "hcpcs,seqnum,recid,long_description,short_description\n"
+        "Q9,0010,7,A modifier whose long text,Fixture modifier\n"
+        "Q9,0020,8,goes on in a second record,\n"
+        "12345,0010,3,Not a HCPCS code,Bad\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BadInputError, match="line 4: code '12345' is not a HCPCS Level II code"):
+        import_hcpcs(path)
+    result = import_hcpcs(path, on_error="skip")
+    graph = graph_of(result)
+    assert graph.value(URIRef("https://w3id.org/cptkg/modifier/Q9"), SKOS.definition) == Literal(
+        "A modifier whose long text goes on in a second record", lang="en"
+    )
+    assert [e.line for e in result.skipped] == [4]
+
+
+def test_places_of_service_without_duplicates_of_the_curated_ones():
+    result = import_pos(CMS / "pos-sample.csv")
+    graph = graph_of(result)
+    assert graph.value(URIRef("https://w3id.org/cptkg/pos/60"), SKOS.prefLabel) == Literal(
+        "Mass Immunization Center", lang="en"
+    )
+    assert (URIRef("https://w3id.org/cptkg/pos/22"), None, None) not in graph  # curated, with its flag
+    assert result.summary == "3 places of service; 4 already curated and left as they are"
+    assert not list(graph.objects(None, CPTKG.isFacility))
+
+
+def test_imports_validate_with_the_shipped_graph(tmp_path):
+    files = []
+    for name, result in (
+        ("pfs.nt", import_pfs(CMS / "pfs-2025-oct-sample.csv", 2025, "october")),
+        ("hcpcs.nt", import_hcpcs(CMS / "hcpcs-sample.csv")),
+        ("pos.nt", import_pos(CMS / "pos-sample.csv")),
+    ):
+        (tmp_path / name).write_text(result.triples.ntriples(), encoding="utf-8")
+        files += ["--data", str(tmp_path / name)]
+    result = cptkg("validate", *files, "--no-audit")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("conforms: 0 violations")
+
+
+# ---------------------------------------------------------------- the full public files (../shared, present in CI)
+
+
+@pytest.fixture(scope="module")
+def full_pfs():
+    return import_pfs(require_shared("reference/cms/PPRRVU2025_Oct.csv"), 2025, "october")
+
+
+def test_the_full_2025_file_imports_cleanly(full_pfs):
+    graph_text = full_pfs.triples.ntriples()
+    assert not full_pfs.skipped
+    entries = [s for s in full_pfs.triples.subjects if s.startswith(f"<{PFS}") and "/release/" not in s]
+    assert len(entries) == 19090
+    modifiers = {}
+    for entry in entries:
+        match = re.search(r"-([0-9A-Z]{2})>$", entry)
+        if match:
+            modifiers[match.group(1)] = modifiers.get(match.group(1), 0) + 1
+    assert modifiers == {"26": 1127, "TC": 1108, "53": 4}
+    assert "cmsShortDescription" not in graph_text
+
+
+def test_the_full_file_gives_the_curated_entries(full_pfs):
+    curated = curated_pfs()
+    names = [str(s)[len(PFS) :] for s in curated.subjects(RDF.type, CPTKG.FeeScheduleEntry)]
+    subset = Graph()
+    for subject in (f"<{PFS}{name}>" for name in names):
+        for predicate, obj in full_pfs.triples.subjects[subject]:
+            subset.parse(data=f"{subject} {predicate} {obj} .\n", format="nt")
+    same_entries(subset, curated, names)
+
+
+def test_the_full_hcpcs_and_pos_files_import_cleanly():
+    hcpcs = import_hcpcs(require_shared("reference/cms/hcpcs_level_2_2022.csv"))
+    assert hcpcs.summary == "7124 codes and 365 modifiers; 11 already curated and left as they are"
+    pos = import_pos(require_shared("reference/cms/place_of_service.csv"))
+    assert not pos.skipped and pos.summary.endswith("5 already curated and left as they are")
+
+
+def test_the_three_full_files_validate_together(full_pfs, tmp_path):
+    files = []
+    for name, result in (
+        ("pfs.nt", full_pfs),
+        ("hcpcs.nt", import_hcpcs(require_shared("reference/cms/hcpcs_level_2_2022.csv"))),
+        ("pos.nt", import_pos(require_shared("reference/cms/place_of_service.csv"))),
+    ):
+        path = tmp_path / name
+        path.write_text(result.triples.ntriples(), encoding="utf-8")
+        files += ["--data", str(path)]
+    result = cptkg("validate", *files, "--no-audit")
+    assert result.exit_code == 0, result.output[:2000]
+    assert result.stdout.startswith("conforms: 0 violations, 0 warnings, 0 infos")
+
+
+def test_modifier_rows_reference_registry_modifiers_only(full_pfs):
+    registry = {
+        str(s)
+        for s in Graph().parse(ontology_dir() / "modifiers.ttl", format="turtle").subjects(RDF.type, CPTKG.Modifier)
+    }
+    used = {
+        obj[1:-1]
+        for pairs in full_pfs.triples.subjects.values()
+        for predicate, obj in pairs
+        if predicate == f"<{CPTKG}forModifier>"
+    }
+    assert used <= registry
