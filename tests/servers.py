@@ -13,18 +13,9 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
+from cptkg.server import die_with_parent
+
 READY_TIMEOUT = 120.0
-
-
-def die_with_parent() -> None:
-    """In the child before exec: on Linux, stop this server when the test process dies, even by SIGKILL."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def free_port() -> int:

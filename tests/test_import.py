@@ -195,6 +195,56 @@ def test_the_store_holds_the_import_beside_the_shipped_graph(tmp_path):
     assert "global surgery,MMM" in result.stdout.replace("Global surgery", "global surgery")
     # the shipped graph is there too
     assert "jejunum" in cptkg("query", "extent", "-p", "code=44365", "--store", str(store_dir)).stdout
+    # the code card of an imported code: its minimal node and its entry, no empty sections
+    assert cptkg("info", "59400").exit_code == 2
+    card = cptkg("info", "59400", "--store", str(store_dir))
+    assert card.exit_code == 0, card.output
+    assert card.stdout.startswith("59400  CPT 59400\n")
+    assert "global surgery MMM" in card.stdout
+    assert "What it is" not in card.stdout
+    assert "What it is" in cptkg("info", "44365", "--store", str(store_dir)).stdout
+
+
+def test_imports_share_a_store_and_a_failed_import_leaves_it_as_it_was(tmp_path, monkeypatch):
+    from cptkg.importers import store_writer
+
+    store_dir = tmp_path / "nested" / "store"
+    pfs = ["import", "pfs", str(CMS / "pfs-2025-oct-sample.csv"), "--year", "2025", "--release", "october"]
+    assert cptkg(*pfs, "--store", str(store_dir)).exit_code == 0
+    assert cptkg("import", "pos", str(CMS / "pos-sample.csv"), "--store", str(store_dir)).exit_code == 0
+
+    def graphs() -> dict[str, int]:
+        store = ox.Store.read_only(str(store_dir))
+        counts = {str(g): len(list(store.quads_for_pattern(None, None, None, g))) for g in store.named_graphs()}
+        del store
+        return counts
+
+    before = graphs()
+    assert {
+        "<https://w3id.org/cptkg/graph/import/pfs-2025-october>",
+        "<https://w3id.org/cptkg/graph/import/pos>",
+    } <= set(before)
+
+    def broken_swap(staging, folder):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_writer, "_swap", broken_swap)
+    result = cptkg(*pfs, "--store", str(store_dir))
+    assert result.exit_code == 3
+    assert "cannot write the store" in result.stderr
+    assert graphs() == before
+    assert sorted(p.name for p in store_dir.parent.iterdir()) == ["store"]  # no staging left behind
+
+
+def test_a_folder_that_is_not_a_store_is_refused_and_left_alone(tmp_path):
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    result = cptkg("import", "pos", str(CMS / "pos-sample.csv"), "--store", str(folder))
+    assert result.exit_code == 2
+    assert "not a store made by cptkg import" in result.stderr
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["papers"]
 
 
 def test_both_output_targets_at_once_or_none_is_refused(tmp_path):

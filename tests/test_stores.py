@@ -322,6 +322,87 @@ def test_serve_answers_over_http_and_stops_cleanly(sig, oxigraph_engine):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
 
 
+def test_serve_a_store_of_imports_and_query_the_imports_there(tmp_path):
+    oxigraph_binary()
+    store_dir = tmp_path / "pfs-store"
+    sample = Path(__file__).parent / "fixtures" / "cms" / "pfs-2025-oct-sample.csv"
+    imported = cptkg("import", "pfs", str(sample), "--year", "2025", "--release", "october", "--store", str(store_dir))
+    assert imported.exit_code == 0, imported.output
+    port = free_port()
+    process = cptkg_process("serve", "--store", str(store_dir), "--port", str(port))
+    try:
+        endpoint = f"http://127.0.0.1:{port}/query"
+        wait_for_endpoint(endpoint, process)
+        # an imported code, found through the import graph the endpoint engine adds to its default graph
+        result = cptkg("query", "fee-schedule", "-p", "code=59400", "--endpoint", endpoint, "--format", "csv")
+        assert result.exit_code == 0, result.output
+        assert "MMM" in result.stdout
+        # and the shipped graph beside it
+        assert "jejunum" in cptkg("query", "extent", "-p", "code=44365", "--endpoint", endpoint).stdout
+    finally:
+        process.send_signal(signal.SIGINT)
+        status = stop(process)
+    out = process.stdout.read().decode()
+    assert status == 0, process.stderr.read().decode()
+    assert "one named graph per source file and per import" in out
+    # serving leaves the user's store where it was
+    assert cptkg("query", "fee-schedule", "-p", "code=59400", "--store", str(store_dir)).exit_code == 0
+
+
+def test_a_killed_serve_takes_its_server_with_it():
+    oxigraph_binary()
+    port = free_port()
+    process = cptkg_process("serve", "--port", str(port))
+    endpoint = f"http://127.0.0.1:{port}/query"
+    try:
+        wait_for_endpoint(endpoint, process)
+    finally:
+        process.kill()
+        process.wait()
+    # a connection, not a bind: the port may stay in TIME_WAIT after the server is gone
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and someone_listens(port):
+        time.sleep(0.1)
+    assert not someone_listens(port), "the Oxigraph server outlived cptkg serve"
+
+
+def someone_listens(port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_serve_a_folder_that_is_no_store_is_exit_2(tmp_path):
+    oxigraph_binary()
+    result = cptkg("serve", "--store", str(tmp_path / "missing"), "--port", str(free_port()))
+    assert result.exit_code == 2
+    assert "no such store" in result.stderr
+
+
+def test_imports_a_store_holds_join_the_endpoints_default_graph(virtuoso_server):
+    import cptkg as api
+    from cptkg.remote import Credentials, http
+
+    server = virtuoso_server
+    credentials = Credentials(server.user, server.password)
+    imported = "https://w3id.org/cptkg/graph/import/test-sample"
+    payload = b'<http://example.org/imported> <http://example.org/p> "from an import" .\n'
+    load(server.endpoint, {imported: payload}, {imported: 1}, server.graph_store, credentials, replace=True)
+    try:
+        engine = api.endpoint(server.endpoint, server.user, server.password)
+        assert imported in engine.default_graphs and set(GRAPHS) <= set(engine.default_graphs)
+        rows = engine.select("SELECT ?o WHERE { <http://example.org/imported> <http://example.org/p> ?o }").rows
+        assert [row[0].value for row in rows] == ["from an import"]
+    finally:
+        query = urllib.parse.urlencode({"graph": imported})
+        http("DELETE", f"{server.graph_store}?{query}", None, {}, credentials)
+    assert imported not in api.endpoint(server.endpoint, server.user, server.password).default_graphs
+
+
 def test_serve_on_a_busy_port_is_exit_3():
     import socket
 

@@ -78,8 +78,10 @@ def store_engine(folder: Path | str) -> Any:
 def endpoint(url: str, user: str | None = None, password: str | None = None, timeout: float = 60.0) -> Any:
     """A remote SPARQL endpoint holding the graph (see upload), usable wherever an engine is:
     cptkg.query("family", engine=cptkg.endpoint("http://127.0.0.1:7878/query"), code="44365").
-    Its default graph is the union of the project's graphs, whatever else the store holds."""
-    from .remote import Credentials, RemoteEngine
+    Its default graph is the union of the project's graphs and of the imports it holds (`cptkg serve --store`),
+    whatever else the store holds."""
+    from .importers.store_writer import import_graph_name
+    from .remote import Credentials, RemoteEngine, import_graphs
     from .sources import list_sources
 
     if (user is None) != (password is None):
@@ -87,7 +89,9 @@ def endpoint(url: str, user: str | None = None, password: str | None = None, tim
 
         raise BadInputError("give both user and password, or neither")
     credentials = Credentials(user, password) if user is not None and password is not None else None
-    return RemoteEngine(url, [source.graph for source in list_sources()], credentials, timeout)
+    engine = RemoteEngine(url, [source.graph for source in list_sources()], credentials, timeout)
+    engine.default_graphs += import_graphs(engine, import_graph_name(""))
+    return engine
 
 
 def upload(

@@ -383,18 +383,22 @@ def render_card(card: dict[str, Any]) -> str:
         )
 
     meaning = card.get("meaning", {})
-    add("")
-    add("What it is")
-    for key, label in (
-        ("method", "method"),
-        ("techniques", "techniques (any one qualifies)"),
-        ("target_lesions", "target lesions"),
-        ("approach", "approach"),
-        ("service_type", "service type"),
-    ):
-        items = meaning.get(key) or []
-        if items:
-            add(f"  {label}: " + ", ".join(i["label"] for i in items))
+    meaning_lines = [
+        f"  {label}: " + ", ".join(i["label"] for i in meaning[key])
+        for key, label in (
+            ("method", "method"),
+            ("techniques", "techniques (any one qualifies)"),
+            ("target_lesions", "target lesions"),
+            ("approach", "approach"),
+            ("service_type", "service type"),
+        )
+        if meaning.get(key)
+    ]
+    if meaning_lines:
+        # a code known only from an imported CMS file has no meaning in the graph: no empty heading
+        add("")
+        add("What it is")
+        out.extend(meaning_lines)
 
     extent = card.get("extent")
     if extent:

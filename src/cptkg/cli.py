@@ -127,8 +127,15 @@ def build(out_dir: str, sources: str | None) -> None:
     show_default=True,
     help="The SPARQL engine to read the graph with.",
 )
+@click.option(
+    "--store",
+    "store_dir",
+    default=None,
+    metavar="DIR",
+    help="Read an on-disk store made by `cptkg import ... --store DIR`, which knows every imported code.",
+)
 @handle_errors
-def info(code: str, fmt: str, engine: str) -> None:
+def info(code: str, fmt: str, engine: str, store_dir: str | None) -> None:
     """Show what a coder wants to see about CODE.
 
     Label, family and base code, extent in anatomical order, techniques, Medicare indicators with their
@@ -139,8 +146,9 @@ def info(code: str, fmt: str, engine: str) -> None:
     Examples:
       cptkg info 44365
       cptkg info G0500 --format json
+      cptkg info 99213 --store pfs-store
     """
-    card = api.info(code, engine=engine)
+    card = api.info(code, engine=api.store_engine(store_dir) if store_dir else engine)
     if fmt == "json":
         click.echo(json.dumps(card, indent=2, ensure_ascii=False, default=str))
     else:
@@ -340,21 +348,29 @@ def audit(document: str, fmt: str) -> None:
     show_default=True,
     help="Address to listen on; anything but loopback exposes the endpoint to other machines.",
 )
+@click.option(
+    "--store",
+    "store_dir",
+    default=None,
+    metavar="DIR",
+    help="Serve an on-disk store made by `cptkg import ... --store DIR` (the graph and the imports).",
+)
 @handle_errors
-def serve(port: int, host: str) -> None:
+def serve(port: int, host: str, store_dir: str | None) -> None:
     """Serve the graph read-only over SPARQL with the Oxigraph server, until Ctrl-C.
 
-    One named graph per source file, and their union as the default graph. Needs the Oxigraph server
-    (pip install 'cptkg[server]').
+    One named graph per source file (and per import with --store), and their union as the default graph.
+    Needs the Oxigraph server (pip install 'cptkg[server]').
 
     \b
     Examples:
       cptkg serve
       cptkg serve --port 8080
+      cptkg serve --store pfs-store
     """
     from .server import serve as run_server
 
-    status = run_server(host, port, say=click.echo)
+    status = run_server(host, port, say=click.echo, store=Path(store_dir) if store_dir else None)
     if status not in (0, -2, -15, 130, 143):
         raise EnvironmentProblem(f"the Oxigraph server stopped with status {status} (is port {port} free?)")
 

@@ -142,6 +142,23 @@ class RemoteEngine:
         return bool(data.get("boolean"))
 
 
+def import_graphs(engine: RemoteEngine, prefix: str) -> list[str]:
+    """The graphs the endpoint holds whose names start with prefix (the imports of `cptkg import --store`).
+
+    `GRAPH ?g {}` lists the named graphs without reading them on Oxigraph; Virtuoso answers it with nothing,
+    and there the scan of every quad is served from its graph index."""
+    cheap = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } FILTER(STRSTARTS(STR(?g), ?prefix)) }"
+    scan = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix)) }"
+    every_graph = RemoteEngine(engine.endpoint, (), engine.credentials, engine.timeout)
+    bindings = {"prefix": Term.literal(prefix)}
+    for query in (cheap, scan):
+        table = every_graph.select(query, bindings)
+        found = sorted({row[0].value for row in table.rows if row[0] is not None and row[0].kind == "iri"})
+        if found:
+            return found
+    return []
+
+
 # ---------------------------------------------------------------- loading with the Graph Store Protocol
 
 

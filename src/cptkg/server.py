@@ -58,6 +58,28 @@ def check_port_free(host: str, port: int) -> None:
             raise EnvironmentProblem(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
 
 
+def die_with_parent() -> None:
+    """In the child before exec: on Linux, stop the server when its parent dies, even by SIGKILL, so that no
+    server outlives the cptkg that started it."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def wait_interruptibly(process: subprocess.Popen[bytes]) -> int:
+    """process.wait(), woken twice a second: a signal the kernel hands to one of the store's native threads
+    instead of this one would otherwise not reach Python's handler until the server exits by itself."""
+    while True:
+        try:
+            return process.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def build_server_store(folder: Path) -> int:
     """A persistent store of the graph in folder; returns its number of quads."""
     memory = open_store()
@@ -69,11 +91,28 @@ def build_server_store(folder: Path) -> int:
     return count
 
 
-def serve(host: str = "127.0.0.1", port: int = 7878, say: Callable[[str], None] = print) -> int:
-    """Run the server until interrupted; returns the server's exit status."""
+def count_import_store(folder: Path) -> int:
+    """The number of quads in a store made by `cptkg import --store`, which the server then serves as it is."""
+    if not folder.is_dir() or not any(folder.iterdir()):
+        raise BadInputError(f"{folder}: no such store (make one with cptkg import ... --store {folder})")
+    try:
+        existing = ox.Store.read_only(str(folder))
+    except OSError:
+        raise BadInputError(f"{folder}: not a store made by cptkg import") from None
+    count = len(existing)
+    del existing
+    return count
+
+
+def serve(
+    host: str = "127.0.0.1", port: int = 7878, say: Callable[[str], None] = print, store: Path | None = None
+) -> int:
+    """Run the server until interrupted; returns the server's exit status. With store (a folder that
+    `cptkg import --store` filled), serve that store, imports and all, instead of the shipped graph alone."""
     check_bind(host, port)
     binary = oxigraph_binary()
     check_port_free(host, port)
+    imported = count_import_store(store) if store is not None else None
 
     def stop(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt  # a terminated cptkg stops its server too, like Ctrl-C
@@ -82,14 +121,19 @@ def serve(host: str = "127.0.0.1", port: int = 7878, say: Callable[[str], None] 
     workdir = Path(tempfile.mkdtemp(prefix="cptkg-serve-"))
     process: subprocess.Popen[bytes] | None = None
     try:
-        count = build_server_store(workdir / "store")
+        if store is not None and imported is not None:
+            location, count, what = store, imported, "one named graph per source file and per import"
+        else:
+            location = workdir / "store"
+            count, what = build_server_store(location), "one named graph per source file"
         bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         process = subprocess.Popen(
-            [binary, "serve-read-only", "--location", str(workdir / "store"), "--bind", bind, "--union-default-graph"]
+            [binary, "serve-read-only", "--location", str(location), "--bind", bind, "--union-default-graph"],
+            preexec_fn=die_with_parent,
         )
         shown = f"[{host}]" if ":" in host else host
         endpoint = f"http://{shown}:{port}/query"
-        say(f"cptkg: serving {count} quads, one named graph per source file; the default graph is their union")
+        say(f"cptkg: serving {count} quads, {what}; the default graph is their union")
         say(f"SPARQL endpoint: {endpoint}  (read-only; Graph Store: http://{shown}:{port}/store)")
         say(
             f"example: curl -s -H 'Accept: text/csv' --data-urlencode 'query=SELECT ?code ?label WHERE "
@@ -99,7 +143,7 @@ def serve(host: str = "127.0.0.1", port: int = 7878, say: Callable[[str], None] 
         if host not in LOOPBACK:
             say(f"cptkg: note: listening on {host}, reachable from other machines")
         say("Press Ctrl-C to stop.")
-        return process.wait()
+        return wait_interruptibly(process)
     except KeyboardInterrupt:
         return 0
     finally:

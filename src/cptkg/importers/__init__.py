@@ -2,9 +2,10 @@
 
 from .common import ImportResult, RowError
 from .hcpcs import import_hcpcs
-from .output import import_graph_name, write_file, write_store
+from .output import write_file
 from .pfs import import_pfs
 from .pos import import_pos
+from .store_writer import import_graph_name, write_store
 
 __all__ = [
     "ImportResult",

@@ -1,5 +1,4 @@
-"""Where an import goes: a Turtle or N-Triples file (written whole or not at all), or a named graph of the
-embedded on-disk store, beside the shipped graph so that the store answers the query catalogue by itself."""
+"""An import as a file: Turtle with the package's prefixes or N-Triples, written whole or not at all."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ from pathlib import Path
 
 from ..errors import BadInputError, EnvironmentProblem
 from ..fileio import write_text_atomic
-from ..namespaces import GRAPH_BASE, PREFIXES
+from ..namespaces import PREFIXES
 from .triples import XSD, Triples
 
 _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
@@ -71,34 +70,3 @@ def write_file(triples: Triples, path: Path, fmt: str, header: str) -> None:
         write_text_atomic(path, text)
     except OSError as err:
         raise EnvironmentProblem(f"cannot write {path}: {err.strerror or err}") from None
-
-
-def import_graph_name(name: str) -> str:
-    """The named graph of an import in a store, e.g. .../graph/import/pfs-2025-october."""
-    return f"{GRAPH_BASE}import/{name}"
-
-
-def write_store(triples: Triples, folder: Path, name: str) -> int:
-    """Replace the import's named graph in the on-disk store at folder (created if need be), and put the
-    shipped graph beside it, one named graph per source file. Returns the number of quads in the store."""
-    import pyoxigraph as ox
-
-    from ..store import open_store
-
-    graph = ox.NamedNode(import_graph_name(name))
-    data = triples.ntriples().encode("utf-8")
-    try:
-        store = ox.Store(str(folder))
-    except OSError as err:
-        raise EnvironmentProblem(f"cannot open the store {folder}: {err}") from None
-    try:
-        shipped = open_store()
-        for source_graph in {q.graph_name for q in shipped}:
-            store.remove_graph(source_graph)
-        store.bulk_extend(shipped)
-        store.remove_graph(graph)
-        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-        store.flush()
-        return len(store)
-    except OSError as err:
-        raise EnvironmentProblem(f"cannot write the store {folder}: {err}") from None
