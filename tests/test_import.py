@@ -16,11 +16,23 @@ from cptkg.importers import import_hcpcs, import_pfs, import_pos
 from cptkg.importers.common import minimal_code
 from cptkg.namespaces import CPTKG
 from cptkg.resources import ontology_dir
+from cptkg.store import open_store
 
 from .conftest import FIXTURES, cptkg, require_shared
 
 CMS = FIXTURES / "cms"
 PFS = "https://w3id.org/cptkg/pfs/2025/"
+
+
+def sample_release(folder, year: int, release: str):
+    """The PFS sample with the banner of another release, as CMS titles its files."""
+    path = folder / f"pfs-{year}-{release}.csv"
+    text = (CMS / "pfs-2025-oct-sample.csv").read_text(encoding="utf-8-sig")
+    path.write_text(
+        text.replace("2025 National", f"{year} National").replace("October Release", f"{release.title()} Release"),
+        encoding="utf-8",
+    )
+    return path
 
 
 def graph_of(result) -> Graph:
@@ -103,8 +115,8 @@ def test_nothing_the_project_ships_carries_cms_descriptions():
             assert "cmsShortDescription" not in path.read_text(encoding="utf-8"), path
 
 
-def test_another_release_gets_its_release_and_source_nodes():
-    graph = graph_of(import_pfs(CMS / "pfs-2025-oct-sample.csv", 2026, "january"))
+def test_another_release_gets_its_release_and_source_nodes(tmp_path):
+    graph = graph_of(import_pfs(sample_release(tmp_path, 2026, "january"), 2026, "january"))
     release = URIRef("https://w3id.org/cptkg/pfs/2026/release/january")
     assert graph.value(release, CPTKG.releaseName) == Literal("january")
     assert graph.value(release, CPTKG.conversionFactor) == Literal(
@@ -113,7 +125,15 @@ def test_another_release_gets_its_release_and_source_nodes():
     source = graph.value(release, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
     assert str(source) == "https://w3id.org/cptkg/source/cms-pfs-rvu-2026-jan"
     assert "National Physician Fee Schedule" in str(graph.value(source, URIRef("http://purl.org/dc/terms/title")))
-    assert graph.value(URIRef("https://w3id.org/cptkg/pfs/2026/44365"), CPTKG.scheduleYear) == Literal(2026)
+    assert graph.value(URIRef("https://w3id.org/cptkg/pfs/2026/january/44365"), CPTKG.scheduleYear) == Literal(2026)
+    assert graph.value(URIRef("https://w3id.org/cptkg/pfs/2026/january/88305-26"), CPTKG.inRelease) == release
+
+
+def test_two_releases_of_a_year_never_share_an_entry(tmp_path):
+    april = graph_of(import_pfs(sample_release(tmp_path, 2025, "april"), 2025, "april"))
+    entries = set(april.subjects(RDF.type, CPTKG.FeeScheduleEntry))
+    assert URIRef("https://w3id.org/cptkg/pfs/2025/april/44365") in entries
+    assert not entries & set(curated_pfs().subjects(RDF.type, CPTKG.FeeScheduleEntry))
 
 
 def test_a_malformed_row_fails_the_import_with_its_line(tmp_path):
@@ -164,8 +184,29 @@ def test_bad_parameters_are_refused():
         import_pfs(CMS / "pfs-2025-oct-sample.csv", 25, "october")
     with pytest.raises(BadInputError, match="lower-case name"):
         import_pfs(CMS / "pfs-2025-oct-sample.csv", 2025, "Oct 2025")
+    with pytest.raises(BadInputError, match=r"is the 2025 october release .*not --year 2024 --release october"):
+        import_pfs(CMS / "pfs-2025-oct-sample.csv", 2024, "october")
+    with pytest.raises(BadInputError, match="not --year 2025 --release july"):
+        import_pfs(CMS / "pfs-2025-oct-sample.csv", 2025, "july")
     assert cptkg("import", "pfs", str(CMS / "pfs-2025-oct-sample.csv"), "--year", "2025",
                  "--release", "october").exit_code == 2  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["import", "pfs", "f.csv", "--year", "abc", "--release", "october", "--out", "x.nt"], "'abc' is not a valid"),
+        (["import", "pos", str(CMS), "--out", "x.nt"], "is a directory"),
+        (["info"], "Missing argument 'CODE'"),
+        (["no-such-command"], "No such command"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(args, message):
+    result = cptkg(*args)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("cptkg: error: ") and message in lines[0], result.stderr
+    assert "--help)" in lines[0]
 
 
 def test_turtle_and_ntriples_outputs_hold_the_same_graph_and_are_deterministic(tmp_path):
@@ -187,8 +228,15 @@ def test_the_store_holds_the_import_beside_the_shipped_graph(tmp_path):
     assert cptkg(*args, "--store", str(store_dir)).exit_code == 0  # replaced, not doubled
     store = ox.Store.read_only(str(store_dir))
     graph = ox.NamedNode("https://w3id.org/cptkg/graph/import/pfs-2025-october")
-    expected = len(graph_of(import_pfs(CMS / "pfs-2025-oct-sample.csv", 2025, "october")))
-    assert len(list(store.quads_for_pattern(None, None, None, graph))) == expected
+    # the import's triples, but for those the shipped graph holds already (the curated entries)
+    imported = ox.Store()
+    imported.load(
+        import_pfs(CMS / "pfs-2025-oct-sample.csv", 2025, "october").triples.ntriples(), format=ox.RdfFormat.N_TRIPLES
+    )
+    shipped = open_store()
+    expected = [q for q in imported if next(shipped.quads_for_pattern(q.subject, q.predicate, q.object), None) is None]
+    assert 0 < len(expected) < len(imported)
+    assert len(list(store.quads_for_pattern(None, None, None, graph))) == len(expected)
     del store
     result = cptkg("query", "fee-schedule", "-p", "code=59400", "--store", str(store_dir), "--format", "csv")
     assert result.exit_code == 0, result.output
@@ -236,6 +284,24 @@ def test_imports_share_a_store_and_a_failed_import_leaves_it_as_it_was(tmp_path,
     assert sorted(p.name for p in store_dir.parent.iterdir()) == ["store"]  # no staging left behind
 
 
+def test_what_a_killed_import_left_is_recovered(tmp_path):
+    import subprocess
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    store_dir = tmp_path / "store"
+    pfs = ["import", "pfs", str(CMS / "pfs-2025-oct-sample.csv"), "--year", "2025", "--release", "october"]
+    assert cptkg(*pfs, "--store", str(store_dir)).exit_code == 0
+    # killed between the two renames of the swap: the old store aside, the new one unfinished
+    store_dir.rename(tmp_path / f".store.old-{dead.pid}")
+    (tmp_path / f".store.new-{dead.pid}").mkdir()
+    (tmp_path / f".store.new-{dead.pid}" / "junk").write_text("half a store")
+    assert cptkg("import", "pos", str(CMS / "pos-sample.csv"), "--store", str(store_dir)).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+    result = cptkg("query", "fee-schedule", "-p", "code=59400", "--store", str(store_dir))
+    assert result.exit_code == 0 and "MMM" in result.stdout
+
+
 def test_a_folder_that_is_not_a_store_is_refused_and_left_alone(tmp_path):
     folder = tmp_path / "papers"
     folder.mkdir()
@@ -245,6 +311,24 @@ def test_a_folder_that_is_not_a_store_is_refused_and_left_alone(tmp_path):
     assert "not a store made by cptkg import" in result.stderr
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["papers"]
+    for args in (["query", "fee-schedule", "-p", "code=44365"], ["info", "44365"]):
+        result = cptkg(*args, "--store", str(folder))
+        assert result.exit_code == 2
+        assert result.stderr.strip() == f"cptkg: error: {folder}: not a store made by cptkg import"
+
+
+def test_out_writes_through_a_link_and_never_replaces_a_device_or_pipe(tmp_path):
+    import os
+    import stat
+
+    target, link, pipe = tmp_path / "pos.ttl", tmp_path / "link.ttl", tmp_path / "pipe.ttl"
+    link.symlink_to(target)
+    os.mkfifo(pipe)
+    assert cptkg("import", "pos", str(CMS / "pos-sample.csv"), "--out", str(link)).exit_code == 0
+    assert link.is_symlink() and "cptkg:PlaceOfService" in target.read_text(encoding="utf-8")
+    result = cptkg("import", "pos", str(CMS / "pos-sample.csv"), "--out", str(pipe))
+    assert result.exit_code == 2 and "not a regular file" in result.stderr
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
 
 
 def test_both_output_targets_at_once_or_none_is_refused(tmp_path):
@@ -299,6 +383,75 @@ def test_hcpcs_continuation_records_and_malformed_records(tmp_path):
     assert [e.line for e in result.skipped] == [4]
 
 
+@pytest.mark.parametrize(
+    ("importer", "content", "message"),
+    [
+        (
+            import_hcpcs,
+            "hcpcs,seqnum,recid,long_description,short_description\n"
+            "E0431,0010,3,Portable gaseous oxygen system, rental,Portable oxygen rental\n",
+            "line 2: 6 columns instead of 5",
+        ),
+        (import_pos, "place_of_service_code,description\n01,Pharmacy,extra\n", "line 2: 3 columns instead of 2"),
+    ],
+)
+def test_rows_with_extra_columns_are_malformed(tmp_path, importer, content, message):
+    # an unquoted comma would otherwise shift the texts into the wrong fields without a word
+    path = tmp_path / "file.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(BadInputError, match=message):
+        importer(path)
+
+
+@pytest.mark.parametrize(
+    ("command", "header", "bad_row"),
+    [
+        (["pfs", "--year", "2025", "--release", "october"], None, "44365,,x,A\n"),
+        (["hcpcs"], "hcpcs,seqnum,recid,long_description,short_description\n", "A1,0010,9,x,y\n"),
+        (["pos"], "place_of_service_code,description\n", "XX,Nowhere\n"),
+    ],
+)
+def test_an_import_of_no_rows_is_refused_and_the_store_kept(tmp_path, command, header, bad_row):
+    store_dir = tmp_path / "store"
+    pfs = ["import", "pfs", str(CMS / "pfs-2025-oct-sample.csv"), "--year", "2025", "--release", "october"]
+    assert cptkg(*pfs, "--store", str(store_dir)).exit_code == 0
+    if header is None:  # the PFS banner and header, without their rows
+        header = "".join((CMS / "pfs-2025-oct-sample.csv").read_text(encoding="utf-8-sig").splitlines(True)[:10])
+    for content in (header, header + bad_row):
+        path = tmp_path / "empty.csv"
+        path.write_text(content, encoding="utf-8")
+        result = cptkg("import", command[0], str(path), *command[1:], "--on-error", "skip", "--store", str(store_dir))
+        assert result.exit_code == 2, result.output
+        assert "no rows to import" in result.stderr and "nothing written" in result.stderr
+    card = cptkg("query", "fee-schedule", "-p", "code=59400", "--store", str(store_dir))
+    assert card.exit_code == 0 and "MMM" in card.stdout
+
+
+def test_a_store_holds_each_triple_once_and_answers_as_the_shipped_graph(tmp_path):
+    # the curated entries are in the shipped graph and in the PFS import, G0500's code node in the PFS and
+    # the HCPCS imports: held twice, the union default graph would repeat every row that uses them
+    store_dir = tmp_path / "store"
+    hcpcs = tmp_path / "hcpcs.csv"  # D0120 is in the PFS sample and not curated
+    hcpcs.write_text(
+        (CMS / "hcpcs-sample.csv").read_text(encoding="utf-8-sig") + "D0120,0010,3,Fixture long text,Fixture text\n",
+        encoding="utf-8",
+    )
+    pfs = ["import", "pfs", str(CMS / "pfs-2025-oct-sample.csv"), "--year", "2025", "--release", "october"]
+    for args in (pfs, ["import", "hcpcs", str(hcpcs)], pfs):
+        assert cptkg(*args, "--store", str(store_dir)).exit_code == 0
+    store = ox.Store.read_only(str(store_dir))
+    twice = "ASK { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?s ?p ?o } FILTER(?a != ?b) }"
+    assert not bool(store.query(twice))
+    d0120 = ox.NamedNode("https://w3id.org/cptkg/hcpcs/D0120")
+    graphs = {str(q.graph_name).rsplit("/", 1)[1] for q in store.quads_for_pattern(d0120, None, None, None)}
+    assert graphs == {"pfs-2025-october>", "hcpcs>"}  # the code node in one, the CMS texts in the other
+    del store
+    for name, code in (("fee-schedule", "44365"), ("code-card", "44365"), ("fee-schedule", "88305")):
+        shipped = cptkg("query", name, "-p", f"code={code}", "--format", "csv").stdout
+        stored = cptkg("query", name, "-p", f"code={code}", "--store", str(store_dir), "--format", "csv").stdout
+        assert sorted(stored.splitlines()) == sorted(shipped.splitlines()), name
+
+
 def test_places_of_service_without_duplicates_of_the_curated_ones():
     result = import_pos(CMS / "pos-sample.csv")
     graph = graph_of(result)
@@ -314,6 +467,7 @@ def test_imports_validate_with_the_shipped_graph(tmp_path):
     files = []
     for name, result in (
         ("pfs.nt", import_pfs(CMS / "pfs-2025-oct-sample.csv", 2025, "october")),
+        ("pfs-april.nt", import_pfs(sample_release(tmp_path, 2025, "april"), 2025, "april")),  # beside October
         ("hcpcs.nt", import_hcpcs(CMS / "hcpcs-sample.csv")),
         ("pos.nt", import_pos(CMS / "pos-sample.csv")),
     ):

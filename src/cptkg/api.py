@@ -64,15 +64,15 @@ def store_engine(folder: Path | str) -> Any:
     import pyoxigraph as ox
 
     from .engines import OxigraphEngine
-    from .errors import BadInputError, EnvironmentProblem
+    from .errors import BadInputError
 
     path = Path(folder)
-    if not path.is_dir():
+    if not path.is_dir() or not any(path.iterdir()):
         raise BadInputError(f"{path}: no such store (make one with cptkg import ... --store {path})")
     try:
         return OxigraphEngine(ox.Store.read_only(str(path)))
-    except OSError as err:
-        raise EnvironmentProblem(f"cannot open the store {path}: {err}") from None
+    except OSError:
+        raise BadInputError(f"{path}: not a store made by cptkg import") from None
 
 
 def endpoint(url: str, user: str | None = None, password: str | None = None, timeout: float = 60.0) -> Any:

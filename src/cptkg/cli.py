@@ -6,55 +6,44 @@ error. Errors are one line on stderr; --debug shows the traceback instead.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from . import api
-from .errors import EXIT_ENVIRONMENT, BadInputError, CptkgError, EnvironmentProblem
+from .cli_common import EPILOG, fail, handle_errors
+from .cli_import import import_group
+from .errors import BadInputError, EnvironmentProblem
 from .version import __version__
 
-F = TypeVar("F", bound=Callable[..., Any])
 
-EPILOG = "Exit codes: 0 ok, 1 does not conform or nothing found, 2 bad input or usage, 3 environment error."
+class OneLineUsageErrors(click.Group):
+    """click's own usage errors (a bad option value, a missing argument) as one line like every other error,
+    exit 2, instead of its three lines of usage, hint and error."""
 
-
-def _fail(message: str, code: int) -> None:
-    click.echo(f"cptkg: error: {message}", err=True)
-    sys.exit(code)
-
-
-def handle_errors(func: F) -> F:
-    """One clear line and a documented exit code for every error, unless --debug."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ctx = click.get_current_context()
-        debug = bool(ctx.find_root().params.get("debug"))
+    def main(  # type: ignore[override]
+        self, args: Any = None, prog_name: str | None = None, standalone_mode: bool = True, **extra: Any
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, standalone_mode=False, **extra)
         try:
-            return func(*args, **kwargs)
-        except CptkgError as err:
-            if debug:
-                raise
-            _fail(str(err), err.exit_code)
-        except KeyboardInterrupt:
-            _fail("interrupted", 130)
-        except OSError as err:
-            if debug:
-                raise
-            _fail(f"{err.strerror or err} ({err.filename})" if err.filename else str(err), EXIT_ENVIRONMENT)
-        except Exception as err:  # a bug: still one line, with the way to see more
-            if debug:
-                raise
-            _fail(f"unexpected {type(err).__name__}: {err} (run with --debug for the traceback)", EXIT_ENVIRONMENT)
-
-    return wrapper  # type: ignore[return-value]
+            outcome = super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.UsageError as err:
+            where = err.ctx.command_path if err.ctx is not None else "cptkg"
+            fail(f"{err.format_message()} (see {where} --help)", 2)
+        except click.ClickException as err:
+            err.show()
+            sys.exit(err.exit_code)
+        except click.Abort:
+            fail("aborted", 1)
+        # without standalone mode click returns the code of a ctx.exit (e.g. after --help) instead of exiting
+        sys.exit(outcome if isinstance(outcome, int) else 0)
 
 
 def progress_printer() -> Callable[[str], None] | None:
@@ -63,7 +52,7 @@ def progress_printer() -> Callable[[str], None] | None:
     return lambda message: click.echo(f"cptkg: {message} ...", err=True)
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OneLineUsageErrors, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="cptkg")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 def main(debug: bool) -> None:
@@ -75,6 +64,12 @@ def main(debug: bool) -> None:
       cptkg info 44365 --format json
       cptkg build --out dist        write the release products
     """
+    # a terminated cptkg cleans up as after Ctrl-C: no half-written file or store is left beside the target
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @main.command(epilog=EPILOG)
@@ -674,13 +669,7 @@ def diagram(fmt: str, out_file: str | None) -> None:
         click.echo(text, nl=False)
 
 
-def _register_subcommands() -> None:
-    from .cli_import import import_group
-
-    main.add_command(import_group)
-
-
-_register_subcommands()
+main.add_command(import_group)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from .cli import EPILOG, handle_errors
+from .cli_common import EPILOG, handle_errors
 from .errors import BadInputError
 from .importers import ImportResult, write_file, write_store
 

@@ -8,6 +8,13 @@ from pathlib import Path
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
+    if path.is_symlink():
+        path = path.resolve()  # replace the file the link points to, not the link
+    if path.exists() and not path.is_file():
+        # a device, a pipe or a folder would be replaced by a plain file: refuse instead
+        from .errors import BadInputError
+
+        raise BadInputError(f"{path}: not a regular file; give a file path to write to")
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

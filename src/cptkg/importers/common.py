@@ -33,6 +33,15 @@ class ImportResult:
     skipped: list[RowError] = field(default_factory=list)
 
 
+def refuse_empty(path: object, records: int, errors: list[RowError]) -> None:
+    """An import of no rows is refused: written to a store it would replace the import's graph with nothing."""
+    if records == 0:
+        from ..errors import BadInputError
+
+        skipped = f" ({len(errors)} malformed rows skipped)" if errors else ""
+        raise BadInputError(f"{path}: no rows to import{skipped}; nothing written")
+
+
 def stop_on_error(path: object, errors: list[RowError], on_error: str) -> None:
     """With --on-error fail, the first malformed row ends the import with one line; nothing is written."""
     if errors and on_error == "fail":

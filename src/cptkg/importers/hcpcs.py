@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import BadInputError
 from ..namespaces import BASE
-from .common import ImportResult, RowError, code_iri, curated_facts, minimal_code, stop_on_error
+from .common import ImportResult, RowError, code_iri, curated_facts, minimal_code, refuse_empty, stop_on_error
 from .csvfile import rows_after_header
 from .triples import RDF_TYPE, Triples, cptkg, iri, term, text
 
@@ -52,11 +52,14 @@ def _records(path: Path, on_error: str, progress: Callable[[int], None] | None) 
     for count, row in enumerate(rows, 1):
         if progress and count % 500 == 0:
             progress(500)
+        width = len(row.cells)
         cells = [c.strip() for c in row.cells] + [""] * len(_COLUMNS)
         key, seq, recid = cells[index["hcpcs"]].upper(), cells[index["seqnum"]], cells[index["recid"]]
         long_text, short_text = cells[index["long_description"]], cells[index["short_description"]]
         problem = None
-        if recid not in ("3", "4", "7", "8"):
+        if width != len(header):
+            problem = f"{width} columns instead of {len(header)} (an unquoted comma in a description?)"
+        elif recid not in ("3", "4", "7", "8"):
             problem = f"record id {recid!r} is not 3, 4 (code) or 7, 8 (modifier)"
         elif recid in ("3", "4") and not _CODE.match(key):
             problem = f"code {key!r} is not a HCPCS Level II code (a letter and four digits)"
@@ -91,6 +94,7 @@ def _records(path: Path, on_error: str, progress: Callable[[int], None] | None) 
 def import_hcpcs(path: Path, on_error: str = "fail", progress: Callable[[int], None] | None = None) -> ImportResult:
     records, errors = _records(path, on_error, progress)
     stop_on_error(path, errors, on_error)
+    refuse_empty(path, len(records), errors)
     facts = curated_facts()
     out = Triples()
     counts = {"code": 0, "modifier": 0, "curated": 0}

@@ -23,6 +23,7 @@ from .common import (
     code_iri,
     curated_facts,
     minimal_code,
+    refuse_empty,
     stop_on_error,
 )
 from .csvfile import Row, rows_after_header
@@ -64,13 +65,17 @@ _OPPS = (
 class Release:
     year: int
     name: str  # january, april, july, october (or another name CMS uses)
+    curated: bool = False  # the release the shipped graph holds (2025 October)
 
     @property
     def iri(self) -> str:
         return f"{BASE}pfs/{self.year}/release/{self.name}"
 
     def entry_iri(self, code: str, modifier: str) -> str:
-        return f"{BASE}pfs/{self.year}/{code}" + (f"-{modifier}" if modifier else "")
+        """pfs/<year>/<code> for the curated release, so that its entries are the curated ones;
+        pfs/<year>/<release>/<code> for any other, so that two releases of a year never share an entry."""
+        local = code + (f"-{modifier}" if modifier else "")
+        return f"{BASE}pfs/{self.year}/{local}" if self.curated else f"{BASE}pfs/{self.year}/{self.name}/{local}"
 
     @property
     def title(self) -> str:
@@ -228,14 +233,15 @@ def import_pfs(
         raise BadInputError(f"--year {year} is not a fee-schedule year")
     if not re.match(r"^[a-z][a-z0-9-]*$", release_name):
         raise BadInputError(f"--release {release_name!r}: use a lower-case name such as october")
-    release = Release(year, release_name)
     facts = curated_facts()
+    release = Release(year, release_name, f"{BASE}pfs/{year}/release/{release_name}" in facts["releases"])
     if release.source == f"{BASE}source/cms-pfs-rvu-2025-oct" and release.source not in facts["sources"]:
         raise BadInputError("the curated source of the 2025 October file is missing")  # a broken installation
     header, rows = rows_after_header(path, is_header, "PFS relative value (HCPCS,MOD,...)")
     if len(header) != COLUMNS:
         raise BadInputError(f"{path}: the header has {len(header)} columns, the PFS record layout has {COLUMNS}")
     banner = _banner(path)
+    _check_banner(path, banner, year, release_name)
     out = Triples()
     errors: list[RowError] = []
     codes: dict[str, str] = {}
@@ -269,6 +275,7 @@ def import_pfs(
     if progress:
         progress(0)
     stop_on_error(path, errors, on_error)
+    refuse_empty(path, entries, errors)
     if release.iri not in facts["releases"]:
         release_triples(release, path, banner, next(iter(conversions)) if len(conversions) == 1 else None, out)
     added = 0
@@ -290,6 +297,21 @@ def import_pfs(
         summary=f"{entries} fee-schedule entries, {added} new code nodes",
         skipped=errors,
     )
+
+
+_BANNER = re.compile(r"\b((?:19|20)[0-9]{2})\b.*\bRelative Value File\b\s+([A-Za-z]+)\s+Release\b", re.I)
+
+
+def _check_banner(path: Path, banner: str, year: int, release_name: str) -> None:
+    """--year and --release must agree with the title CMS puts on the file, when it has one."""
+    from ..errors import BadInputError
+
+    match = _BANNER.search(banner)
+    if match and (int(match.group(1)) != year or match.group(2).lower() != release_name):
+        raise BadInputError(
+            f"{path}: the file is the {match.group(1)} {match.group(2).lower()} release ({banner!r}), "
+            f"not --year {year} --release {release_name}"
+        )
 
 
 def _banner(path: Path) -> str:

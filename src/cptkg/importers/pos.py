@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..namespaces import BASE
-from .common import ImportResult, RowError, curated_facts, stop_on_error
+from .common import ImportResult, RowError, curated_facts, refuse_empty, stop_on_error
 from .csvfile import rows_after_header
 from .triples import RDF_TYPE, Triples, cptkg, iri, term, text
 
@@ -40,7 +40,9 @@ def import_pos(path: Path, on_error: str = "fail", progress: Callable[[int], Non
         cells = [c.strip() for c in row.cells]
         code = cells[0].zfill(2) if cells and _CODE.match(cells[0]) else None
         description = cells[1] if len(cells) > 1 else ""
-        if code is None:
+        if len(cells) != 2:
+            errors.append(RowError(row.line, f"{len(cells)} columns instead of 2 (code, description)"))
+        elif code is None:
             errors.append(RowError(row.line, f"place of service code {cells[0] if cells else ''!r} is not two digits"))
         elif not description:
             errors.append(RowError(row.line, f"place of service {code} has no description"))
@@ -69,6 +71,7 @@ def import_pos(path: Path, on_error: str = "fail", progress: Callable[[int], Non
     if progress:
         progress(0)
     stop_on_error(path, errors, on_error)
+    refuse_empty(path, len(seen), errors)
     return ImportResult(
         name="pos",
         triples=out,

@@ -31,6 +31,7 @@ def write_store(triples: Triples, folder: Path, name: str) -> int:
     from ..store import open_store
 
     graph = ox.NamedNode(import_graph_name(name))
+    _recover(folder)
     old = _existing_store(folder)
     staging = folder.parent / f".{folder.name}.new-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -43,6 +44,7 @@ def write_store(triples: Triples, folder: Path, name: str) -> int:
         if old is not None:
             _copy_graphs(old, store, keep=lambda g: g not in replaced)
         store.bulk_load(triples.ntriples().encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        _drop_repeats(store, graph, triples.count)
         store.flush()
         count = len(store)
         # pyoxigraph has no close(): the database lock goes with the last reference
@@ -84,6 +86,53 @@ def _copy_graphs(source: Any, target: Any, keep: Any) -> None:
             data = source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
             if data:
                 target.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+
+def _drop_repeats(store: Any, graph: Any, size: int) -> None:
+    """Remove from graph the triples another graph of the store already holds: the store's default graph is
+    the union of its graphs, where a triple held twice would be matched twice and every query row that uses
+    it repeated (the curated fee-schedule entries are in both the shipped graph and the PFS import, the code
+    nodes of HCPCS codes in both the PFS and the HCPCS imports)."""
+    import pyoxigraph as ox
+
+    repeats = set()
+    if size < len(store) - size:  # walk the smaller side
+        for quad in store.quads_for_pattern(None, None, None, graph):
+            held = store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
+            if any(other.graph_name != graph for other in held):
+                repeats.add(quad)
+    else:
+        for other in store.named_graphs():
+            if other != graph:
+                for quad in store.quads_for_pattern(None, None, None, other):
+                    mine = ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+                    if mine in store:
+                        repeats.add(mine)
+    for quad in repeats:
+        store.remove(quad)
+
+
+def _recover(folder: Path) -> None:
+    """Clear what an import killed outright (SIGKILL, power loss) left beside the store: its unfinished new
+    store goes; the old store, if the kill came between the two renames of the swap, comes back."""
+    for leftover in sorted(folder.parent.glob(f".{folder.name}.*-*")):
+        kind, _, pid = leftover.name.rpartition("-")
+        if not pid.isdigit() or _running(int(pid)):
+            continue
+        if kind.endswith(".old") and not folder.exists():
+            leftover.rename(folder)
+        elif kind.endswith((".old", ".new")):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _swap(staging: Path, folder: Path) -> None:
