@@ -442,6 +442,9 @@ def test_a_store_holds_each_triple_once_and_answers_as_the_shipped_graph(tmp_pat
     store = ox.Store.read_only(str(store_dir))
     twice = "ASK { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?s ?p ?o } FILTER(?a != ?b) }"
     assert not bool(store.query(twice))
+    card = cptkg("info", "D0120", "--store", str(store_dir)).stdout
+    assert "  CMS short description: Fixture text\n  CMS long description: Fixture long text\n" in card
+    assert "Medicare fee schedule 2025" in card  # the entry of the PFS import beside the texts of the HCPCS one
     d0120 = ox.NamedNode("https://w3id.org/cptkg/hcpcs/D0120")
     graphs = {str(q.graph_name).rsplit("/", 1)[1] for q in store.quads_for_pattern(d0120, None, None, None)}
     assert graphs == {"pfs-2025-october>", "hcpcs>"}  # the code node in one, the CMS texts in the other

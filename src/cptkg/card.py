@@ -186,6 +186,9 @@ def code_card(engine: Engine, code_text: str) -> dict[str, Any]:
         "label": me.text(SKOS_NS + "prefLabel"),
         "definition": me.text(SKOS_NS + "definition"),
         "notes": [f.text for f in me.all(SKOS_NS + "editorialNote")],
+        # CMS's own texts of a HCPCS Level II code (public domain), from `cptkg import hcpcs`
+        "cms_short_description": me.text(SKOS_NS + "altLabel"),
+        "cms_long_description": me.text("cmsLongDescription"),
         "separate_procedure": me.py("markedSeparateProcedure"),
     }
 
@@ -359,6 +362,12 @@ def render_card(card: dict[str, Any]) -> str:
     add(f"{card['code']}  {card['label']}")
     add(f"  {system}")
     out.extend(_wrap(card["definition"] or "", 2))
+    for key, label in (
+        ("cms_short_description", "CMS short description"),
+        ("cms_long_description", "CMS long description"),
+    ):
+        if card.get(key):
+            out.extend(_wrap(f"{label}: {card[key]}", 2))
     for note in card.get("notes", []):
         out.extend(_wrap(f"Note: {note}", 2))
 
