@@ -61,18 +61,10 @@ def _engine_of(name: Any, sources: Path | None) -> Any:
 def store_engine(folder: Path | str) -> Any:
     """An engine over an on-disk store that `cptkg import ... --store DIR` filled (read-only), usable
     wherever an engine is: cptkg.query("fee-schedule", engine=cptkg.store_engine("pfs-store"), code="99213")."""
-    import pyoxigraph as ox
-
     from .engines import OxigraphEngine
-    from .errors import BadInputError
+    from .importers.store_writer import open_import_store
 
-    path = Path(folder)
-    if not path.is_dir() or not any(path.iterdir()):
-        raise BadInputError(f"{path}: no such store (make one with cptkg import ... --store {path})")
-    try:
-        return OxigraphEngine(ox.Store.read_only(str(path)))
-    except OSError:
-        raise BadInputError(f"{path}: not a store made by cptkg import") from None
+    return OxigraphEngine(open_import_store(Path(folder)))
 
 
 def endpoint(url: str, user: str | None = None, password: str | None = None, timeout: float = 60.0) -> Any:

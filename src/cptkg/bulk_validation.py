@@ -76,6 +76,7 @@ class Plan:
 
 
 def to_rdflib(term: Any) -> Any:
+    """Straight from Oxigraph to rdflib, not through terms.Term: this runs for every quad of the data."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from . import api
-from .cli_common import EPILOG, fail, handle_errors
+from .cli_common import EPILOG, fail, handle_errors, out_file_option, store_option
 from .cli_import import import_group
 from .errors import BadInputError, EnvironmentProblem
 from .version import __version__
@@ -122,13 +122,7 @@ def build(out_dir: str, sources: str | None) -> None:
     show_default=True,
     help="The SPARQL engine to read the graph with.",
 )
-@click.option(
-    "--store",
-    "store_dir",
-    default=None,
-    metavar="DIR",
-    help="Read an on-disk store made by `cptkg import ... --store DIR`, which knows every imported code.",
-)
+@store_option("Read")
 @handle_errors
 def info(code: str, fmt: str, engine: str, store_dir: str | None) -> None:
     """Show what a coder wants to see about CODE.
@@ -237,13 +231,7 @@ def validate(
     show_default=True,
     help="trig: each document's claims in its own named graph; turtle: all claims in one graph.",
 )
-@click.option(
-    "--out",
-    "out_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="File to write (whole or not at all); standard output when absent.",
-)
+@out_file_option
 @handle_errors
 def ingest(document: str, fmt: str, out_file: str | None) -> None:
     """Read a code-overview document (or a folder of them) into source claims.
@@ -343,13 +331,7 @@ def audit(document: str, fmt: str) -> None:
     show_default=True,
     help="Address to listen on; anything but loopback exposes the endpoint to other machines.",
 )
-@click.option(
-    "--store",
-    "store_dir",
-    default=None,
-    metavar="DIR",
-    help="Serve an on-disk store made by `cptkg import ... --store DIR` (the graph and the imports).",
-)
+@store_option("Serve")
 @handle_errors
 def serve(port: int, host: str, store_dir: str | None) -> None:
     """Serve the graph read-only over SPARQL with the Oxigraph server, until Ctrl-C.
@@ -490,13 +472,7 @@ def links_check(uberon_obo: str | None, hcpcs_file: str | None, pos_file: str | 
     help="sssom: every mapping merged; fhir-conceptmap: a FHIR R4 Bundle of ConceptMaps; "
     "fhir-codesystem: the project's own concepts; nq: N-Quads for bulk loaders.",
 )
-@click.option(
-    "--out",
-    "out_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="File to write (whole or not at all); standard output when absent.",
-)
+@out_file_option
 @handle_errors
 def export(fmt: str, out_file: str | None) -> None:
     """Export the mappings (SSSOM, FHIR) or the graph (N-Quads, one named graph per source file).
@@ -552,13 +528,7 @@ def export(fmt: str, out_file: str | None) -> None:
 )
 @click.option("--user", default=None, help="User for the endpoint.")
 @click.option("--password-env", default=None, metavar="VAR", help="Environment variable holding the password.")
-@click.option(
-    "--store",
-    "store_dir",
-    default=None,
-    metavar="DIR",
-    help="Run on an on-disk store made by `cptkg import ... --store DIR` (the graph and the imports).",
-)
+@store_option("Query")
 @click.option("--list", "list_queries", is_flag=True, help="List the catalogue: each query, its title and parameters.")
 @click.option("--help-query", is_flag=True, help="Show the full header of the query NAME.")
 @handle_errors
@@ -639,13 +609,7 @@ def query(
     show_default=True,
     help="svg needs Graphviz `dot`; dot is the Graphviz source.",
 )
-@click.option(
-    "--out",
-    "out_file",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="File to write (written whole or not at all); standard output when absent.",
-)
+@out_file_option
 @handle_errors
 def diagram(fmt: str, out_file: str | None) -> None:
     """Draw the model from the graph: the classes the data links, and by which properties.

@@ -16,6 +16,26 @@ F = TypeVar("F", bound=Callable[..., Any])
 EPILOG = "Exit codes: 0 ok, 1 does not conform or nothing found, 2 bad input or usage, 3 environment error."
 
 
+out_file_option = click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write (whole or not at all); standard output when absent.",
+)
+
+
+def store_option(verb: str) -> Callable[[F], F]:
+    """--store DIR: a store that `cptkg import --store` filled, which the command reads (verb: Read, Serve...)."""
+    return click.option(
+        "--store",
+        "store_dir",
+        default=None,
+        metavar="DIR",
+        help=f"{verb} an on-disk store made by `cptkg import ... --store DIR` (the shipped graph and the imports).",
+    )
+
+
 def fail(message: str, code: int) -> None:
     click.echo(f"cptkg: error: {message}", err=True)
     sys.exit(code)

@@ -85,7 +85,8 @@ def compact(iri: str, prefixes: dict[str, str] | None = None) -> str:
             best, best_prefix = ns, prefix
     if best:
         local = iri[len(best) :]
-        if local and all(c.isalnum() or c in "-_." for c in local) and not local.endswith("."):
+        # a Turtle local name: no "-" or "." first, no "." last
+        if local and all(c.isalnum() or c in "-_." for c in local) and local[0] not in "-." and local[-1] != ".":
             return f"{best_prefix}:{local}"
     return iri
 

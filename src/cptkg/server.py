@@ -93,12 +93,9 @@ def build_server_store(folder: Path) -> int:
 
 def count_import_store(folder: Path) -> int:
     """The number of quads in a store made by `cptkg import --store`, which the server then serves as it is."""
-    if not folder.is_dir() or not any(folder.iterdir()):
-        raise BadInputError(f"{folder}: no such store (make one with cptkg import ... --store {folder})")
-    try:
-        existing = ox.Store.read_only(str(folder))
-    except OSError:
-        raise BadInputError(f"{folder}: not a store made by cptkg import") from None
+    from .importers.store_writer import open_import_store
+
+    existing = open_import_store(folder)
     count = len(existing)
     del existing
     return count

@@ -7,25 +7,20 @@ from pathlib import Path
 
 from ..errors import BadInputError, EnvironmentProblem
 from ..fileio import write_text_atomic
-from ..namespaces import PREFIXES
+from ..namespaces import PREFIXES, compact
 from .triples import XSD, Triples
 
-_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 _DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _TYPED = re.compile(r'^(".*")\^\^<' + re.escape(XSD) + r"(decimal|integer|boolean)>$", re.S)
-# Longest namespace first, so that e.g. cptkg: wins over a shorter prefix of the same IRI.
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
 
 
 def _compact(node: str) -> str:
     if not node.startswith("<"):
         return node
     value = node[1:-1]
-    for prefix, namespace in _BY_LENGTH:
-        if value.startswith(namespace) and _LOCAL.match(value[len(namespace) :]):
-            return f"{prefix}:{value[len(namespace) :]}"
-    return node
+    curie = compact(value)
+    return node if curie == value else curie
 
 
 def _turtle_object(obj: str) -> str:

@@ -60,21 +60,26 @@ def write_store(triples: Triples, folder: Path, name: str) -> int:
     return count
 
 
+def open_import_store(folder: Path) -> Any:
+    """The store that `cptkg import --store` filled at folder, read-only (for query, info and serve)."""
+    import pyoxigraph as ox
+
+    if not folder.is_dir() or not any(folder.iterdir()):
+        raise BadInputError(f"{folder}: no such store (make one with cptkg import ... --store {folder})")
+    try:
+        return ox.Store.read_only(str(folder))
+    except OSError:
+        raise BadInputError(f"{folder}: not a store made by cptkg import") from None
+
+
 def _existing_store(folder: Path) -> Any:
     """The store already at folder (read-only), None for a missing or empty folder; anything else there is
     refused rather than replaced."""
-    import pyoxigraph as ox
-
     if folder.exists() and not folder.is_dir():
         raise BadInputError(f"{folder}: not a folder; give --store a folder for the store")
     if not folder.exists() or not any(folder.iterdir()):
         return None
-    try:
-        return ox.Store.read_only(str(folder))
-    except OSError:
-        raise BadInputError(
-            f"{folder}: not a store made by cptkg import (or it is in use); give --store a new or empty folder"
-        ) from None
+    return open_import_store(folder)
 
 
 def _copy_graphs(source: Any, target: Any, keep: Any) -> None:
