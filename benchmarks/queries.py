@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 
 from common import markdown_table, median_seconds, write_results
-from cptkg.catalogue import catalogue
-from cptkg.engines import OxigraphEngine, RdflibEngine
-from cptkg.params import Resolver
-from cptkg.querying import bind_params, parse_param_args
+from cptkg.query.catalogue import catalogue
+from cptkg.query.parameters import ParameterResolver
+from cptkg.query.running import bind_params, parse_param_args
+from cptkg.stores.engines import OxigraphEngine, RdflibEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,7 +56,7 @@ def main() -> None:
     rows, data = [], []
     for spec in catalogue():
         params = example_params(spec.example)
-        bindings = bind_params(spec, params, Resolver(oxigraph))
+        bindings = bind_params(spec, params, ParameterResolver(oxigraph))
         ox = median_seconds(lambda s=spec, b=bindings: oxigraph.select(s.text, b), args.repeat)
         rd = median_seconds(lambda s=spec, b=bindings: rdflib_engine.select(s.text, b), args.rdflib_repeat)
         rows.append(

@@ -89,7 +89,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="cptkg-bench-") as folder:
         work = Path(folder)
-        from cptkg.builder import build
+        from cptkg.graph.build import build
 
         build(work / "dist")
         shipped_nt = work / "dist" / "cptkg.nt"

@@ -35,7 +35,7 @@ def timed(func: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
 
 
 def build_cptkg(repeat: int) -> dict[str, Any]:
-    from cptkg.builder import build
+    from cptkg.graph.build import build
 
     with tempfile.TemporaryDirectory() as folder:
         times, _ = timed(lambda: build(Path(folder) / "dist"), repeat)
@@ -48,7 +48,7 @@ def build_plain(repeat: int) -> dict[str, Any]:
     import owlrl
     from rdflib import Dataset, Graph, URIRef
 
-    from cptkg.sources import list_sources
+    from cptkg.graph.sources import list_sources
 
     def run() -> None:
         dataset, graph = Dataset(), Graph()
@@ -121,8 +121,8 @@ def store_plain(nt_path: str, repeat: int) -> dict[str, Any]:
     file) and the import's N-Triples in their own named graph, written as N-Quads for a store to load."""
     from rdflib import Dataset, URIRef
 
+    from cptkg.graph.sources import load_dataset
     from cptkg.importers import import_graph_name
-    from cptkg.sources import load_dataset
 
     def run() -> int:
         dataset: Dataset = load_dataset()
@@ -168,8 +168,8 @@ def validate_plain(path: str, repeat: int) -> dict[str, Any]:
     from pyshacl import validate as pyshacl_validate
     from rdflib import Graph
 
-    from cptkg.sources import load_graph
-    from cptkg.validation import load_shapes
+    from cptkg.graph.sources import load_graph
+    from cptkg.validation.shape_sets import load_shapes
 
     def run() -> tuple[int, bool]:
         graph = Graph()
@@ -190,7 +190,7 @@ def validate_plain(path: str, repeat: int) -> dict[str, Any]:
 
 
 def validate(path: str, engine: str, repeat: int) -> dict[str, Any]:
-    from cptkg.validation import validate as run_validation
+    from cptkg.validation.validate import validate as run_validation
 
     files = [Path(path)] if path != "-" else []
     times, report = timed(lambda: run_validation(files, engine=engine), repeat)
@@ -210,10 +210,10 @@ def queries(store_dir: str, engine_name: str, repeat: int) -> dict[str, Any]:
     """Median time of each catalogue query (parameters bound beforehand, as a running process pays it)."""
     import pyoxigraph as ox
 
-    from cptkg.catalogue import catalogue
-    from cptkg.engines import OxigraphEngine, RdflibEngine
-    from cptkg.params import Resolver
-    from cptkg.querying import bind_params, parse_param_args
+    from cptkg.query.catalogue import catalogue
+    from cptkg.query.parameters import ParameterResolver
+    from cptkg.query.running import bind_params, parse_param_args
+    from cptkg.stores.engines import OxigraphEngine, RdflibEngine
 
     if store_dir == "-":
         engine: Any = OxigraphEngine.open() if engine_name == "oxigraph" else RdflibEngine.open()
@@ -224,7 +224,7 @@ def queries(store_dir: str, engine_name: str, repeat: int) -> dict[str, Any]:
         else:
             from rdflib import Graph
 
-            from cptkg.bulk_validation import to_rdflib
+            from cptkg.sparql.terms import oxigraph_to_rdflib as to_rdflib
 
             graph = Graph()
             for quad in store:
@@ -234,7 +234,7 @@ def queries(store_dir: str, engine_name: str, repeat: int) -> dict[str, Any]:
     for spec in catalogue():
         words = shlex.split(spec.example)
         pairs = [words[i + 1] for i, w in enumerate(words) if w == "-p" and i + 1 < len(words)]
-        bindings = bind_params(spec, parse_param_args(pairs), Resolver(engine))
+        bindings = bind_params(spec, parse_param_args(pairs), ParameterResolver(engine))
         _warm = engine.select(spec.text, bindings).rows
         times, _ = timed(lambda s=spec, b=bindings: engine.select(s.text, b).rows, repeat)
         per_query[spec.name] = statistics.median(times)

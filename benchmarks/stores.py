@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from common import markdown_table, median_seconds, write_results
-from cptkg.catalogue import catalogue
-from cptkg.engines import OxigraphEngine
-from cptkg.export import named_graph_ntriples
-from cptkg.params import Resolver
-from cptkg.querying import bind_params
-from cptkg.remote import Credentials, RemoteEngine, load
-from cptkg.sources import list_sources
+from cptkg.graph.named_graphs import named_graph_ntriples
+from cptkg.graph.sources import list_sources
+from cptkg.query.catalogue import catalogue
+from cptkg.query.parameters import ParameterResolver
+from cptkg.query.running import bind_params
+from cptkg.stores.engines import OxigraphEngine
+from cptkg.stores.remote import Credentials, RemoteEngine, load
 from queries import example_params
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +50,7 @@ def time_catalogue(engine: Any, repeat: int) -> dict[str, float]:
     resolver_engine = OxigraphEngine.open()
     times = {}
     for spec in catalogue():
-        bindings = bind_params(spec, example_params(spec.example), Resolver(resolver_engine))
+        bindings = bind_params(spec, example_params(spec.example), ParameterResolver(resolver_engine))
         times[spec.name] = median_seconds(lambda s=spec, b=bindings: engine.select(s.text, b), repeat)
     return times
 

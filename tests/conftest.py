@@ -43,40 +43,93 @@ def require_shared(relative: str) -> Path:
 
 @pytest.fixture(scope="session")
 def graph():
-    from cptkg.sources import load_graph
+    from cptkg.graph.sources import load_graph
 
     return load_graph()
 
 
 @pytest.fixture(scope="session")
 def dataset():
-    from cptkg.sources import load_dataset
+    from cptkg.graph.sources import load_dataset
 
     return load_dataset()
 
 
 @pytest.fixture(scope="session")
 def oxigraph_engine():
-    from cptkg.engines import OxigraphEngine
+    from cptkg.stores.engines import OxigraphEngine
 
     return OxigraphEngine.open()
 
 
 @pytest.fixture(scope="session")
 def rdflib_engine(graph):
-    from cptkg.engines import RdflibEngine
+    from cptkg.stores.engines import RdflibEngine
 
     return RdflibEngine(graph)
 
 
-@pytest.fixture(scope="session", params=["oxigraph", "rdflib"])
-def engine(request, oxigraph_engine, rdflib_engine):
-    return oxigraph_engine if request.param == "oxigraph" else rdflib_engine
+@pytest.fixture(scope="session")
+def import_store_engine(tmp_path_factory):
+    """The on-disk store `cptkg import --store` fills: the shipped graph beside an import."""
+    import cptkg
+    from cptkg import api
+
+    folder = tmp_path_factory.mktemp("import-store") / "store"
+    api.write_import(api.import_pos(FIXTURES / "cms" / "pos-sample.csv"), store=folder)
+    return cptkg.store_engine(folder)
+
+
+def _loaded_server_engine(server, user=None, password=None):
+    """The graph uploaded as `cptkg load` does it, and an engine over the server's endpoint."""
+    from cptkg import api
+
+    loads = api.upload(server.endpoint, server.graph_store, user, password, replace=True)
+    assert all(load.ok for load in loads), [(load.graph, load.sent, load.found) for load in loads]
+    return api.endpoint(server.endpoint, user, password)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server_engine(tmp_path_factory):
+    import sys
+
+    from .servers import OxigraphServer
+
+    if not (Path(sys.executable).parent / "oxigraph").exists():
+        require_tool("oxigraph", "the Oxigraph server, pip install 'cptkg[server]'")
+    with OxigraphServer(tmp_path_factory.mktemp("oxigraph-contract")) as server:
+        yield _loaded_server_engine(server)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_engine(tmp_path_factory):
+    from .servers import VirtuosoServer
+
+    require_tool("virtuoso-t", "Virtuoso Open Source, Debian virtuoso-opensource")
+    with VirtuosoServer(tmp_path_factory.mktemp("virtuoso-contract")) as server:
+        yield _loaded_server_engine(server, server.user, server.password)
+
+
+# The contract every engine keeps: the tests that take `engine` assert catalogue values (codes, extents,
+# fee-schedule figures, modifier rules ...) and run on each of them alike.
+ENGINES = ["oxigraph", "rdflib", "import-store", "oxigraph-server", "virtuoso"]
+ENGINE_FIXTURES = {
+    "oxigraph": "oxigraph_engine",
+    "rdflib": "rdflib_engine",
+    "import-store": "import_store_engine",
+    "oxigraph-server": "oxigraph_server_engine",
+    "virtuoso": "virtuoso_engine",
+}
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request):
+    return request.getfixturevalue(ENGINE_FIXTURES[request.param])
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    from cptkg.builder import build
+    from cptkg.graph.build import build
 
     out = tmp_path_factory.mktemp("build") / "dist"
     build(out)
@@ -85,7 +138,7 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def inferred(graph):
-    from cptkg.reasoning import infer
+    from cptkg.graph.reasoning import infer
 
     return infer(graph)
 

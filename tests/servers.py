@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
-from cptkg.server import die_with_parent
+from cptkg.stores.server import die_with_parent
 
 READY_TIMEOUT = 120.0
 

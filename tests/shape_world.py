@@ -9,7 +9,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from cptkg.resources import ontology_dir
-from cptkg.validation import load_shapes
+from cptkg.validation.shape_sets import load_shapes
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WORLD_SOURCES = (
@@ -63,7 +63,7 @@ def with_fixture(path: Path) -> Graph:
 @cache
 def fixture_report(kind: str, rule: str) -> tuple[Graph, Graph]:
     """(data, pyshacl report) of one fixture with every shape, computed once a test session."""
-    from cptkg.validation import run_shapes
+    from cptkg.validation.pyshacl_engine import run_shapes
 
     data = with_fixture(FIXTURES / kind / f"{rule}.ttl")
     _ok, report = run_shapes(data, all_shapes())

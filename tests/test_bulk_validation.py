@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph
-
-from cptkg.bulk_validation import Unrestricted, bulk_query, confirm, plans, substitute_this
-from cptkg.validation import ValidationData, check_shapes, parse_report, validate
-
 from .conftest import FIXTURES, cptkg, require_shared
 from .shape_world import NAMES_AND_KINDS, all_shapes, fixture_report, with_fixture
+from rdflib import Graph
+
+from cptkg.sparql.focus_queries import bulk_query, substitute_this
+from cptkg.validation.bulk import confirm, plans
+from cptkg.validation.candidates import Unrestricted
+from cptkg.validation.data import ValidationData
+from cptkg.validation.report import parse_report
+from cptkg.validation.validate import check_shapes, validate
 
 
 def store_of(graph: Graph) -> ox.Store:
@@ -126,7 +129,7 @@ def test_literals_equal_after_normalisation_fall_back_to_plain_pyshacl(tmp_path)
 
 def test_check_shapes_refuses_an_unknown_engine():
     from cptkg.errors import BadInputError
-    from cptkg.validation import load_shapes
+    from cptkg.validation.shape_sets import load_shapes
 
     with pytest.raises(BadInputError, match="unknown validation engine"):
         check_shapes(ValidationData(), load_shapes("core"), engine="fast")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from cptkg.terms import Term
+from cptkg.sparql.terms import Term
 
 P = """PREFIX cptkg: <https://w3id.org/cptkg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>

@@ -8,6 +8,7 @@ import re
 
 import pyoxigraph as ox
 import pytest
+from .conftest import FIXTURES, cptkg, require_shared
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
@@ -16,9 +17,7 @@ from cptkg.importers import import_hcpcs, import_pfs, import_pos
 from cptkg.importers.common import minimal_code
 from cptkg.namespaces import CPTKG
 from cptkg.resources import ontology_dir
-from cptkg.store import open_store
-
-from .conftest import FIXTURES, cptkg, require_shared
+from cptkg.stores.graph_store import open_store
 
 CMS = FIXTURES / "cms"
 PFS = "https://w3id.org/cptkg/pfs/2025/"

@@ -7,18 +7,20 @@ import json
 from pathlib import Path
 
 import pytest
+from .conftest import cptkg as cli
+from .conftest import require_shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from cptkg.audit import audit
+from cptkg.documents.audit import audit
+from cptkg.documents.model import Document
+from cptkg.documents.parsing import parse
+from cptkg.documents.reading import read_document
+from cptkg.documents.resolving import LabelIndex
 from cptkg.errors import BadInputError
-from cptkg.ingest import Document, Resolver, parse, read_document
 from cptkg.resources import ontology_dir
-
-from .conftest import cptkg as cli
-from .conftest import require_shared
 
 DOCS = Path(__file__).resolve().parent / "fixtures" / "documents"
 MODIFIER_11 = (
@@ -30,7 +32,7 @@ MODIFIER_11 = (
 
 @pytest.fixture(scope="module")
 def resolver():
-    return Resolver.from_graph()
+    return LabelIndex.from_engine()
 
 
 def short(iri: str) -> str:

@@ -10,16 +10,15 @@ import shutil
 
 import pytest
 import rdflib
-from rdflib.namespace import SKOS
-
-from cptkg.export import export, export_fhir_codesystem, export_fhir_conceptmaps
-from cptkg.links import FAILED, TRACED, UNVERIFIABLE, VERIFIED, check_links
-from cptkg.mappings import mapping_files, prefix_disagreements, read_mapping_set
-from cptkg.namespaces import all_prefixes
-from cptkg.resources import ontology_dir
-
 from .conftest import cptkg as cli
 from .conftest import require_shared
+from rdflib.namespace import SKOS
+
+from cptkg.graph.mappings import mapping_files, prefix_disagreements, read_mapping_set
+from cptkg.links.checks import FAILED, TRACED, UNVERIFIABLE, VERIFIED, check_links
+from cptkg.links.exports import export, export_fhir_codesystem, export_fhir_conceptmaps
+from cptkg.namespaces import all_prefixes
+from cptkg.resources import ontology_dir
 
 SETS = {p.name.removesuffix(".sssom.tsv"): p for p in mapping_files()}
 MATCHES = [SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch]

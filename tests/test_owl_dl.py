@@ -4,7 +4,6 @@ unsatisfiable class."""
 from __future__ import annotations
 
 import pytest
-
 from .conftest import require_tool
 
 

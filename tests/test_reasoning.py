@@ -5,8 +5,8 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
+from cptkg.graph.reasoning import infer
 from cptkg.namespaces import ANAT, CPTKG
-from cptkg.reasoning import infer
 
 CHAIN = [
     "esophagus",

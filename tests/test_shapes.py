@@ -6,12 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from .shape_world import FIXTURES, all_shapes, fixture_report, rules, world
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from cptkg.validation import load_shapes, parse_report, run_shapes, validate, validate_qa
-
-from .shape_world import FIXTURES, all_shapes, fixture_report, rules, world
+from cptkg.validation.pyshacl_engine import run_shapes
+from cptkg.validation.report import parse_report
+from cptkg.validation.shape_sets import load_shapes
+from cptkg.validation.validate import validate, validate_qa
 
 RULES = rules(all_shapes())
 NAMES = sorted(RULES)

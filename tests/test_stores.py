@@ -18,16 +18,15 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from cptkg.catalogue import catalogue
-from cptkg.errors import EXIT_ENVIRONMENT, EnvironmentProblem
-from cptkg.export import named_graph_ntriples
-from cptkg.querying import run
-from cptkg.remote import RemoteEngine, count_triples, credentials_from_env, load
-from cptkg.sources import list_sources
-
 from .conftest import cptkg, require_tool
 from .servers import OxigraphServer, VirtuosoServer, cptkg_process, free_port, stop
+
+from cptkg.errors import EXIT_ENVIRONMENT, EnvironmentProblem
+from cptkg.graph.named_graphs import named_graph_ntriples
+from cptkg.graph.sources import list_sources
+from cptkg.query.catalogue import catalogue
+from cptkg.query.running import run
+from cptkg.stores.remote import RemoteEngine, count_triples, credentials_from_env, load
 
 GRAPHS = [source.graph for source in list_sources()]
 
@@ -385,7 +384,7 @@ def test_serve_a_folder_that_is_no_store_is_exit_2(tmp_path):
 
 def test_imports_a_store_holds_join_the_endpoints_default_graph(virtuoso_server):
     import cptkg as api
-    from cptkg.remote import Credentials, http
+    from cptkg.stores.remote import Credentials, http
 
     server = virtuoso_server
     credentials = Credentials(server.user, server.password)

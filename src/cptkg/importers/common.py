@@ -62,7 +62,7 @@ def code_iri(code: str) -> str:
 def curated_facts() -> dict[str, set[str]]:
     """IRIs the shipped graph declares, by kind: codes, modifiers, indicator concepts, places of service,
     fee-schedule releases and sources."""
-    from ..store import open_store
+    from ..stores.graph_store import open_store
 
     store = open_store()
     queries = {

@@ -10,14 +10,13 @@ cptkg:cmsLongDescription. Modifiers and codes the curated graph already holds ar
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BadInputError
 from ..namespaces import BASE
 from .common import ImportResult, RowError, code_iri, curated_facts, minimal_code, refuse_empty, stop_on_error
-from .csvfile import rows_after_header
+from .csvfile import CsvFile, Progress, report_progress
 from .triples import RDF_TYPE, Triples, cptkg, iri, term, text
 
 SOURCE = f"{BASE}source/cms-hcpcs-level2-2022"
@@ -40,8 +39,9 @@ def is_header(cells: list[str]) -> bool:
     return [c.lower() for c in cells[:3]] == ["hcpcs", "seqnum", "recid"]
 
 
-def _records(path: Path, on_error: str, progress: Callable[[int], None] | None) -> tuple[list[_Record], list[RowError]]:
-    header, rows = rows_after_header(path, is_header, "HCPCS (hcpcs,seqnum,recid,...)")
+def _records(path: Path, on_error: str, progress: Progress | None) -> tuple[list[_Record], list[RowError]]:
+    source = CsvFile.read(path)
+    header, rows = source.rows_after_header(is_header, "HCPCS (hcpcs,seqnum,recid,...)")
     index = {name: header.index(name) for name in _COLUMNS if name in header}
     if len(index) != len(_COLUMNS):
         missing = ", ".join(n for n in _COLUMNS if n not in index)
@@ -50,8 +50,7 @@ def _records(path: Path, on_error: str, progress: Callable[[int], None] | None) 
     errors: list[RowError] = []
     seen: dict[tuple[str, str], int] = {}
     for count, row in enumerate(rows, 1):
-        if progress and count % 500 == 0:
-            progress(500)
+        report_progress(progress, source, count, row)
         width = len(row.cells)
         cells = [c.strip() for c in row.cells] + [""] * len(_COLUMNS)
         key, seq, recid = cells[index["hcpcs"]].upper(), cells[index["seqnum"]], cells[index["recid"]]
@@ -86,12 +85,11 @@ def _records(path: Path, on_error: str, progress: Callable[[int], None] | None) 
             records.append(_Record(kind, key, row.line, short_text, [long_text]))
         else:
             records[-1].long_parts.append(long_text)
-    if progress:
-        progress(0)
+    report_progress(progress, source, 0, None)
     return records, errors
 
 
-def import_hcpcs(path: Path, on_error: str = "fail", progress: Callable[[int], None] | None = None) -> ImportResult:
+def import_hcpcs(path: Path, on_error: str = "fail", progress: Progress | None = None) -> ImportResult:
     records, errors = _records(path, on_error, progress)
     stop_on_error(path, errors, on_error)
     refuse_empty(path, len(records), errors)

@@ -11,7 +11,6 @@ text for CPT codes and ADA text for dental codes: it is left out unless the user
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,38 +25,53 @@ from .common import (
     refuse_empty,
     stop_on_error,
 )
-from .csvfile import Row, rows_after_header
+from .csvfile import CsvFile, Progress, Row, report_progress
 from .triples import RDF_TYPE, Triples, boolean, cptkg, iri, term, text, typed
 
-COLUMNS = 31
+# The record layout of the relative value file (RVU25D), column by column: every cell is read by its name.
+PFS_LAYOUT = (
+    "hcpcs", "modifier", "description", "status", "not_used_for_payment", "work_rvu", "nonfacility_pe_rvu",
+    "nonfacility_na", "facility_pe_rvu", "facility_na", "mp_rvu", "nonfacility_total", "facility_total", "pctc",
+    "global_days", "pre_op", "intra_op", "post_op", "mult_proc", "bilateral", "assistant", "co_surgeons",
+    "team_surgery", "endo_base", "conversion_factor", "supervision", "calculation_flag", "imaging_family",
+    "opps_nonfacility_pe", "opps_facility_pe", "opps_mp",
+)  # fmt: skip
+COLUMNS = len(PFS_LAYOUT)
+COL = {name: index for index, name in enumerate(PFS_LAYOUT)}
 _DECIMAL = re.compile(r"^[0-9]{0,6}\.[0-9]{1,4}$|^[0-9]{1,6}$")
 _MODIFIER = re.compile(r"^[0-9A-Z]{2}$")
 _MONTHS = ("january", "april", "july", "october")
 
 # Indicator columns: (column, property, vocabulary prefix of the concept IRI)
 _INDICATORS = [
-    (3, "statusCode", "pfs-status-"),
-    (13, "pctcIndicator", "pfs-pctc-"),
-    (14, "globalSurgery", "pfs-global-"),
-    (18, "multipleProcedureIndicator", "pfs-mult-proc-"),
-    (19, "bilateralSurgeryIndicator", "pfs-bilateral-"),
-    (20, "assistantAtSurgeryIndicator", "pfs-assistant-"),
-    (21, "coSurgeonIndicator", "pfs-co-surgeons-"),
-    (22, "teamSurgeryIndicator", "pfs-team-surgery-"),
-    (25, "physicianSupervision", "pfs-supervision-"),
-    (27, "diagnosticImagingFamily", "pfs-imaging-family-"),
+    ("status", "statusCode", "pfs-status-"),
+    ("pctc", "pctcIndicator", "pfs-pctc-"),
+    ("global_days", "globalSurgery", "pfs-global-"),
+    ("mult_proc", "multipleProcedureIndicator", "pfs-mult-proc-"),
+    ("bilateral", "bilateralSurgeryIndicator", "pfs-bilateral-"),
+    ("assistant", "assistantAtSurgeryIndicator", "pfs-assistant-"),
+    ("co_surgeons", "coSurgeonIndicator", "pfs-co-surgeons-"),
+    ("team_surgery", "teamSurgeryIndicator", "pfs-team-surgery-"),
+    ("supervision", "physicianSupervision", "pfs-supervision-"),
+    ("imaging_family", "diagnosticImagingFamily", "pfs-imaging-family-"),
 ]
-_REQUIRED_DECIMALS = {5: "work RVU", 6: "non-facility PE RVU", 8: "facility PE RVU", 10: "malpractice RVU",
-                      11: "total non-facility RVU", 12: "total facility RVU", 24: "conversion factor"}  # fmt: skip
-_OPTIONAL_DECIMALS = {15: "preoperative percentage", 16: "intraoperative percentage",
-                      17: "postoperative percentage", 28: "OPPS non-facility PE RVU", 29: "OPPS facility PE RVU",
-                      30: "OPPS malpractice RVU"}  # fmt: skip
+_REQUIRED_DECIMALS = {"work_rvu": "work RVU", "nonfacility_pe_rvu": "non-facility PE RVU",
+                      "facility_pe_rvu": "facility PE RVU", "mp_rvu": "malpractice RVU",
+                      "nonfacility_total": "total non-facility RVU", "facility_total": "total facility RVU",
+                      "conversion_factor": "conversion factor"}  # fmt: skip
+_OPTIONAL_DECIMALS = {"pre_op": "preoperative percentage", "intra_op": "intraoperative percentage",
+                      "post_op": "postoperative percentage", "opps_nonfacility_pe": "OPPS non-facility PE RVU",
+                      "opps_facility_pe": "OPPS facility PE RVU", "opps_mp": "OPPS malpractice RVU"}  # fmt: skip
 
-_PERCENTAGES = ((15, "preOperativePercentage"), (16, "intraOperativePercentage"), (17, "postOperativePercentage"))
+_PERCENTAGES = (
+    ("pre_op", "preOperativePercentage"),
+    ("intra_op", "intraOperativePercentage"),
+    ("post_op", "postOperativePercentage"),
+)
 _OPPS = (
-    (28, "oppsNonFacilityPracticeExpenseRVU"),
-    (29, "oppsFacilityPracticeExpenseRVU"),
-    (30, "oppsMalpracticeRVU"),
+    ("opps_nonfacility_pe", "oppsNonFacilityPracticeExpenseRVU"),
+    ("opps_facility_pe", "oppsFacilityPracticeExpenseRVU"),
+    ("opps_mp", "oppsMalpracticeRVU"),
 )
 
 
@@ -102,15 +116,15 @@ def parse_row(
     row: Row, release: Release, facts: dict[str, set[str]], include_descriptions: bool
 ) -> tuple[str, list[tuple[str, str]], str, str] | RowError:
     """The entry of one row: (entry IRI, its predicate-object pairs, code, modifier), or what is wrong."""
-    cells = [c.strip() for c in row.cells]
-    if len(cells) != COLUMNS:
-        return RowError(row.line, f"{len(cells)} columns instead of {COLUMNS}")
-    code, modifier = cells[0].upper(), cells[1].upper()
+    if len(row.cells) != COLUMNS:
+        return RowError(row.line, f"{len(row.cells)} columns instead of {COLUMNS}")
+    cells = {name: cell.strip() for name, cell in zip(PFS_LAYOUT, row.cells, strict=True)}
+    code, modifier = cells["hcpcs"].upper(), cells["modifier"].upper()
     errors: list[str] = []
     if not CPT_OR_HCPCS.match(code):
-        errors.append(f"code {cells[0]!r} is not a CPT or HCPCS code")
+        errors.append(f"code {cells['hcpcs']!r} is not a CPT or HCPCS code")
     if modifier and not _MODIFIER.match(modifier):
-        errors.append(f"modifier {cells[1]!r} is not two letters or digits")
+        errors.append(f"modifier {cells['modifier']!r} is not two letters or digits")
     elif modifier and f"{BASE}modifier/{modifier}" not in facts["modifiers"]:
         errors.append(f"modifier {modifier} is not in the modifier registry")
     entry = release.entry_iri(code, modifier)
@@ -140,35 +154,35 @@ def parse_row(
             errors.append(f"{prop} {cells[column]!r} is not a value of its CMS value set")
         indicator_pairs.append((cptkg(prop), iri(concept)))
     status, pctc, glob, *other_indicators = indicator_pairs
-    if cells[4] not in ("", "+"):
-        errors.append(f"the not-used-for-payment flag {cells[4]!r} is neither empty nor '+'")
-    for column, what in ((7, "non-facility NA flag"), (9, "facility NA flag")):
+    if cells["not_used_for_payment"] not in ("", "+"):
+        errors.append(f"the not-used-for-payment flag {cells['not_used_for_payment']!r} is neither empty nor '+'")
+    for column, what in (("nonfacility_na", "non-facility NA flag"), ("facility_na", "facility NA flag")):
         if cells[column].upper() not in ("", "NA"):
             errors.append(f"the {what} {cells[column]!r} is neither empty nor NA")
     values = {column: _decimal(cells[column], what, errors) for column, what in _REQUIRED_DECIMALS.items()}
     optional = {c: _decimal(cells[c], what, errors) for c, what in _OPTIONAL_DECIMALS.items() if cells[c]}
-    base_code = cells[23].upper()
+    base_code = cells["endo_base"].upper()
     if base_code and not CPT_OR_HCPCS.match(base_code):
-        errors.append(f"endoscopic base code {cells[23]!r} is not a CPT or HCPCS code")
+        errors.append(f"endoscopic base code {cells['endo_base']!r} is not a CPT or HCPCS code")
     if errors:
         return RowError(row.line, "; ".join(errors))
 
-    def dec(column: int) -> str:
+    def dec(column: str) -> str:
         value = values.get(column) or optional.get(column)
         assert value is not None
         return typed(value, "decimal")
 
     pairs += [
         status,
-        (cptkg("notUsedForMedicarePayment"), boolean(cells[4] == "+")),
-        (cptkg("workRVU"), dec(5)),
-        (cptkg("nonFacilityPracticeExpenseRVU"), dec(6)),
-        (cptkg("nonFacilityNotApplicable"), boolean(cells[7].upper() == "NA")),
-        (cptkg("facilityPracticeExpenseRVU"), dec(8)),
-        (cptkg("facilityNotApplicable"), boolean(cells[9].upper() == "NA")),
-        (cptkg("malpracticeRVU"), dec(10)),
-        (cptkg("totalNonFacilityRVU"), dec(11)),
-        (cptkg("totalFacilityRVU"), dec(12)),
+        (cptkg("notUsedForMedicarePayment"), boolean(cells["not_used_for_payment"] == "+")),
+        (cptkg("workRVU"), dec("work_rvu")),
+        (cptkg("nonFacilityPracticeExpenseRVU"), dec("nonfacility_pe_rvu")),
+        (cptkg("nonFacilityNotApplicable"), boolean(cells["nonfacility_na"].upper() == "NA")),
+        (cptkg("facilityPracticeExpenseRVU"), dec("facility_pe_rvu")),
+        (cptkg("facilityNotApplicable"), boolean(cells["facility_na"].upper() == "NA")),
+        (cptkg("malpracticeRVU"), dec("mp_rvu")),
+        (cptkg("totalNonFacilityRVU"), dec("nonfacility_total")),
+        (cptkg("totalFacilityRVU"), dec("facility_total")),
         pctc,
         glob,
     ]
@@ -177,14 +191,14 @@ def parse_row(
     if base_code:
         pairs.append((cptkg("endoscopicBaseCode"), iri(code_iri(base_code))))
     pairs += [
-        (cptkg("conversionFactor"), dec(24)),
+        (cptkg("conversionFactor"), dec("conversion_factor")),
         other_indicators[5],
-        (cptkg("calculationFlag"), text(cells[26])),
+        (cptkg("calculationFlag"), text(cells["calculation_flag"])),
         other_indicators[6],
     ]
     pairs += [(cptkg(prop), dec(column)) for column, prop in _OPPS if column in optional]
-    if include_descriptions and cells[2]:
-        pairs.append((cptkg("cmsShortDescription"), text(row.cells[2].strip(), "en")))
+    if include_descriptions and cells["description"]:
+        pairs.append((cptkg("cmsShortDescription"), text(cells["description"], "en")))
     pairs.append((term("prov", "wasDerivedFrom"), iri(release.source)))
     return entry, pairs, code, base_code
 
@@ -223,7 +237,7 @@ def import_pfs(
     release_name: str,
     include_descriptions: bool = False,
     on_error: str = "fail",
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Read a PPRRVU file into triples. With on_error="fail" the first malformed row stops the import (the
     caller writes nothing); with "skip" malformed rows are left out and reported."""
@@ -237,10 +251,11 @@ def import_pfs(
     release = Release(year, release_name, f"{BASE}pfs/{year}/release/{release_name}" in facts["releases"])
     if release.source == f"{BASE}source/cms-pfs-rvu-2025-oct" and release.source not in facts["sources"]:
         raise BadInputError("the curated source of the 2025 October file is missing")  # a broken installation
-    header, rows = rows_after_header(path, is_header, "PFS relative value (HCPCS,MOD,...)")
+    source = CsvFile.read(path)
+    header, rows = source.rows_after_header(is_header, "PFS relative value (HCPCS,MOD,...)")
     if len(header) != COLUMNS:
         raise BadInputError(f"{path}: the header has {len(header)} columns, the PFS record layout has {COLUMNS}")
-    banner = _banner(path)
+    banner = source.banner()
     _check_banner(path, banner, year, release_name)
     out = Triples()
     errors: list[RowError] = []
@@ -249,8 +264,7 @@ def import_pfs(
     seen: dict[str, int] = {}
     entries = 0
     for count, row in enumerate(rows, 1):
-        if progress and count % 500 == 0:
-            progress(500)
+        report_progress(progress, source, count, row)
         parsed = parse_row(row, release, facts, include_descriptions)
         if isinstance(parsed, RowError):
             errors.append(parsed)
@@ -268,12 +282,11 @@ def import_pfs(
         seen[entry] = row.line
         out.extend(iri(entry), pairs)
         entries += 1
-        conversions.add(row.cells[24].strip())
+        conversions.add(row.cells[COL["conversion_factor"]].strip())
         codes.setdefault(code, release.source)
         if base_code:
             codes.setdefault(base_code, release.source)
-    if progress:
-        progress(0)
+    report_progress(progress, source, 0, None)
     stop_on_error(path, errors, on_error)
     refuse_empty(path, entries, errors)
     if release.iri not in facts["releases"]:
@@ -312,14 +325,3 @@ def _check_banner(path: Path, banner: str, year: int, release_name: str) -> None
             f"{path}: the file is the {match.group(1)} {match.group(2).lower()} release ({banner!r}), "
             f"not --year {year} --release {release_name}"
         )
-
-
-def _banner(path: Path) -> str:
-    """The title CMS puts on the file's first line, e.g. '2025 National Physician Fee Schedule ...'."""
-    from .csvfile import read_text
-
-    for line in read_text(path).splitlines()[:3]:
-        words = " ".join(cell.strip() for cell in line.split(",") if cell.strip())
-        if words:
-            return words
-    return ""

@@ -8,12 +8,11 @@ typical. Places the curated graph already holds are left as curated.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from ..namespaces import BASE
 from .common import ImportResult, RowError, curated_facts, refuse_empty, stop_on_error
-from .csvfile import rows_after_header
+from .csvfile import CsvFile, Progress, report_progress
 from .triples import RDF_TYPE, Triples, cptkg, iri, term, text
 
 SOURCE = f"{BASE}source/cms-place-of-service"
@@ -29,8 +28,9 @@ def is_header(cells: list[str]) -> bool:
     )
 
 
-def import_pos(path: Path, on_error: str = "fail", progress: Callable[[int], None] | None = None) -> ImportResult:
-    _header, rows = rows_after_header(path, is_header, "place of service (place_of_service_code,description)")
+def import_pos(path: Path, on_error: str = "fail", progress: Progress | None = None) -> ImportResult:
+    source = CsvFile.read(path)
+    _header, rows = source.rows_after_header(is_header, "place of service (place_of_service_code,description)")
     facts = curated_facts()
     out = Triples()
     errors: list[RowError] = []
@@ -68,8 +68,7 @@ def import_pos(path: Path, on_error: str = "fail", progress: Callable[[int], Non
             continue
         if on_error == "fail":
             break
-    if progress:
-        progress(0)
+    report_progress(progress, source, 0, None)
     stop_on_error(path, errors, on_error)
     refuse_empty(path, len(seen), errors)
     return ImportResult(

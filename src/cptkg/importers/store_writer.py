@@ -13,13 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadInputError, EnvironmentProblem
-from ..namespaces import GRAPH_BASE
+from ..stores.import_store import import_graph_name, open_import_store
 from .triples import Triples
-
-
-def import_graph_name(name: str) -> str:
-    """The named graph of an import in a store, e.g. .../graph/import/pfs-2025-october."""
-    return f"{GRAPH_BASE}import/{name}"
 
 
 def write_store(triples: Triples, folder: Path, name: str) -> int:
@@ -28,7 +23,7 @@ def write_store(triples: Triples, folder: Path, name: str) -> int:
     Returns the number of quads in the store."""
     import pyoxigraph as ox
 
-    from ..store import open_store
+    from ..stores.graph_store import open_store
 
     graph = ox.NamedNode(import_graph_name(name))
     _recover(folder)
@@ -58,18 +53,6 @@ def write_store(triples: Triples, folder: Path, name: str) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return count
-
-
-def open_import_store(folder: Path) -> Any:
-    """The store that `cptkg import --store` filled at folder, read-only (for query, info and serve)."""
-    import pyoxigraph as ox
-
-    if not folder.is_dir() or not any(folder.iterdir()):
-        raise BadInputError(f"{folder}: no such store (make one with cptkg import ... --store {folder})")
-    try:
-        return ox.Store.read_only(str(folder))
-    except OSError:
-        raise BadInputError(f"{folder}: not a store made by cptkg import") from None
 
 
 def _existing_store(folder: Path) -> Any:
