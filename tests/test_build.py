@@ -12,11 +12,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from .conftest import cptkg
 from rdflib.compare import isomorphic
 
 from cptkg.graph.build import PRODUCTS, build
 from cptkg.resources import ontology_dir
+
+from .conftest import cptkg
 
 
 def test_all_products_are_written(built):

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from .conftest import FIXTURES, cptkg, require_shared
-from .shape_world import NAMES_AND_KINDS, all_shapes, fixture_report, with_fixture
 from rdflib import Graph
 
 from cptkg.sparql.focus_queries import bulk_query, substitute_this
@@ -16,6 +14,9 @@ from cptkg.validation.candidates import Unrestricted
 from cptkg.validation.data import ValidationData
 from cptkg.validation.report import parse_report
 from cptkg.validation.validate import check_shapes, validate
+
+from .conftest import FIXTURES, cptkg, require_shared
+from .shape_world import NAMES_AND_KINDS, all_shapes, fixture_report, with_fixture
 
 
 def store_of(graph: Graph) -> ox.Store:

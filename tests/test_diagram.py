@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .conftest import require_tool
-
 from cptkg.graph.diagram import model_edges, to_dot, to_svg
+
+from .conftest import require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,6 @@ import re
 
 import pyoxigraph as ox
 import pytest
-from .conftest import FIXTURES, cptkg, require_shared
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
@@ -18,6 +17,8 @@ from cptkg.importers.common import minimal_code
 from cptkg.namespaces import CPTKG
 from cptkg.resources import ontology_dir
 from cptkg.stores.graph_store import open_store
+
+from .conftest import FIXTURES, cptkg, require_shared
 
 CMS = FIXTURES / "cms"
 PFS = "https://w3id.org/cptkg/pfs/2025/"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from .conftest import cptkg
 
 import cptkg as api
 from cptkg.errors import UnknownCodeError
+
+from .conftest import cptkg
 
 
 def test_info_44365_text():

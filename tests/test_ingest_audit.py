@@ -7,8 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from .conftest import cptkg as cli
-from .conftest import require_shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
@@ -21,6 +19,9 @@ from cptkg.documents.reading import read_document
 from cptkg.documents.resolving import LabelIndex
 from cptkg.errors import BadInputError
 from cptkg.resources import ontology_dir
+
+from .conftest import cptkg as cli
+from .conftest import require_shared
 
 DOCS = Path(__file__).resolve().parent / "fixtures" / "documents"
 MODIFIER_11 = (

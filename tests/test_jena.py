@@ -9,14 +9,15 @@ from __future__ import annotations
 import os
 
 import pytest
-from .shape_world import FIXTURES, all_shapes, fixture_report
 from rdflib import BNode, Graph
 from rdflib.namespace import RDF, SH
 
-from cptkg.validation import jena
 from cptkg.graph.sources import load_graph
+from cptkg.validation import jena
 from cptkg.validation.pyshacl_engine import run_shapes
 from cptkg.validation.shape_sets import load_shapes
+
+from .shape_world import FIXTURES, all_shapes, fixture_report
 
 
 def path_key(report: Graph, path) -> str:

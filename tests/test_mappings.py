@@ -10,8 +10,6 @@ import shutil
 
 import pytest
 import rdflib
-from .conftest import cptkg as cli
-from .conftest import require_shared
 from rdflib.namespace import SKOS
 
 from cptkg.graph.mappings import mapping_files, prefix_disagreements, read_mapping_set
@@ -19,6 +17,9 @@ from cptkg.links.checks import FAILED, TRACED, UNVERIFIABLE, VERIFIED, check_lin
 from cptkg.links.exports import export, export_fhir_codesystem, export_fhir_conceptmaps
 from cptkg.namespaces import all_prefixes
 from cptkg.resources import ontology_dir
+
+from .conftest import cptkg as cli
+from .conftest import require_shared
 
 SETS = {p.name.removesuffix(".sssom.tsv"): p for p in mapping_files()}
 MATCHES = [SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch]

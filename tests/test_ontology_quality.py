@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .conftest import require_shared
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from cptkg.namespaces import BASE, CPTKG, VANN
 from cptkg.resources import ontology_dir
 from cptkg.version import __version__
+
+from .conftest import require_shared
 
 DECLARATION_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
 

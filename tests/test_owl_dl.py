@@ -4,6 +4,7 @@ unsatisfiable class."""
 from __future__ import annotations
 
 import pytest
+
 from .conftest import require_tool
 
 

@@ -8,12 +8,13 @@ import shlex
 from decimal import Decimal
 
 import pytest
-from .conftest import cptkg as cli
 
 import cptkg
 from cptkg.errors import BadInputError, UnknownCodeError
 from cptkg.query.catalogue import catalogue, load_query
 from cptkg.query.running import run
+
+from .conftest import cptkg as cli
 
 JEJUNAL = ["44360", "44361", "44363", "44364", "44365", "44366", "44369", "44370", "44372", "44373"]
 ILEAL = ["44376", "44377", "44378", "44379"]

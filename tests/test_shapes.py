@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from .shape_world import FIXTURES, all_shapes, fixture_report, rules, world
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
@@ -14,6 +13,8 @@ from cptkg.validation.pyshacl_engine import run_shapes
 from cptkg.validation.report import parse_report
 from cptkg.validation.shape_sets import load_shapes
 from cptkg.validation.validate import validate, validate_qa
+
+from .shape_world import FIXTURES, all_shapes, fixture_report, rules, world
 
 RULES = rules(all_shapes())
 NAMES = sorted(RULES)

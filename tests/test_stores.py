@@ -18,8 +18,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from .conftest import cptkg, require_tool
-from .servers import OxigraphServer, VirtuosoServer, cptkg_process, free_port, stop
 
 from cptkg.errors import EXIT_ENVIRONMENT, EnvironmentProblem
 from cptkg.graph.named_graphs import named_graph_ntriples
@@ -27,6 +25,9 @@ from cptkg.graph.sources import list_sources
 from cptkg.query.catalogue import catalogue
 from cptkg.query.running import run
 from cptkg.stores.remote import RemoteEngine, count_triples, credentials_from_env, load
+
+from .conftest import cptkg, require_tool
+from .servers import OxigraphServer, VirtuosoServer, cptkg_process, free_port, stop
 
 GRAPHS = [source.graph for source in list_sources()]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import rdflib
-from .conftest import cptkg as run
 
 import cptkg
+
+from .conftest import cptkg as run
 
 USER_RULE_BAD = """@prefix cptkg: <https://w3id.org/cptkg/ontology#> .
 @prefix cpt: <https://w3id.org/cptkg/cpt/> .
