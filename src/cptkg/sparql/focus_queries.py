@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from rdflib import Variable
@@ -69,6 +70,7 @@ def _select_start(text: str) -> int:
     return match.start()
 
 
+@lru_cache(maxsize=4096)
 def _bulk_equivalent(query: str) -> bool:
     """Whether joining the target at the top equals pre-binding $this: every use of ?this inside a nested
     group must be one that group binds itself (or a triple pattern, joined afterwards)."""

@@ -4,6 +4,7 @@ its braces and its top-level WHERE group. Binding and the bulk validation rewrit
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _KEYWORD = re.compile(
     r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I
@@ -39,6 +40,7 @@ def _code_positions(query: str) -> list[bool]:
     return syntax
 
 
+@lru_cache(maxsize=1024)
 def strip_to_syntax(query: str) -> str:
     """The query with comments, strings and IRIs blanked out (same length), for keyword and brace scans."""
     keep = _code_positions(query)
