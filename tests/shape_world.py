@@ -122,6 +122,20 @@ def plain_fixture_report(kind: str, rule: str) -> tuple[Graph, Graph]:
     return report_of(FIXTURES / kind / f"{rule}.ttl", "pyshacl")
 
 
+@cache
+def twin_report(path: Path) -> tuple[Graph, Graph]:
+    """(data, pyshacl report) of one twin fixture (a fixture of tests/fixtures/twins, or an invalid fixture that
+    serves as its shape's twin) with every shape, computed once a test session; an invalid fixture's report is
+    the one fixture_report computes, shared with tests/test_shapes.py."""
+    if path.parent == FIXTURES / "invalid":
+        return fixture_report("invalid", path.stem)
+    from cptkg.validation import run_shapes
+
+    data = with_fixture(path)
+    _ok, report = run_shapes(data, all_shapes())
+    return data, report
+
+
 NAMES_AND_KINDS = [
     (kind, path.stem) for kind in ("valid", "invalid") for path in sorted((FIXTURES / kind).glob("*.ttl"))
 ]
