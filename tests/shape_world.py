@@ -93,10 +93,17 @@ def _key(path: Path, engine: str) -> str:
     return f"{path.parent.name}-{path.stem}-{engine}-{digest.hexdigest()[:16]}"
 
 
+def fast_report(data: Graph) -> Graph:
+    """The SHACL report of a graph with every shape, by the fast engine."""
+    from cptkg.validation.bulk import confirm, plans
+
+    shapes = all_shapes()
+    return confirm(plans(store_of(data), shapes), lambda: data, shapes)[1]
+
+
 def report_of(path: Path, engine: str = "bulk") -> tuple[Graph, Graph]:
     """(data, SHACL report) of a fixture added to the world, with every shape: found by the fast engine
     (bulk: the candidates on the store, confirmed by pyshacl) or by plain pyshacl over every node."""
-    from cptkg.validation.bulk import confirm, plans
     from cptkg.validation.pyshacl_engine import run_shapes
 
     data = with_fixture(path)
@@ -105,7 +112,7 @@ def report_of(path: Path, engine: str = "bulk") -> tuple[Graph, Graph]:
     def compute() -> Graph:
         if engine == "pyshacl":
             return run_shapes(data, shapes)[1]
-        return confirm(plans(store_of(data), shapes), lambda: data, shapes)[1]
+        return fast_report(data)
 
     return data, _cached(_key(path, engine), compute)
 
@@ -124,16 +131,12 @@ def plain_fixture_report(kind: str, rule: str) -> tuple[Graph, Graph]:
 
 @cache
 def twin_report(path: Path) -> tuple[Graph, Graph]:
-    """(data, pyshacl report) of one twin fixture (a fixture of tests/fixtures/twins, or an invalid fixture that
-    serves as its shape's twin) with every shape, computed once a test session; an invalid fixture's report is
-    the one fixture_report computes, shared with tests/test_shapes.py."""
+    """(data, report) of one twin fixture (a fixture of tests/fixtures/twins, or an invalid fixture that
+    serves as its shape's twin) with every shape, by the fast engine, computed once a test session; an invalid
+    fixture's report is the one fixture_report computes, shared with tests/test_shapes.py."""
     if path.parent == FIXTURES / "invalid":
         return fixture_report("invalid", path.stem)
-    from cptkg.validation import run_shapes
-
-    data = with_fixture(path)
-    _ok, report = run_shapes(data, all_shapes())
-    return data, report
+    return report_of(path)
 
 
 NAMES_AND_KINDS = [
