@@ -110,7 +110,7 @@ def test_literals_equal_after_normalisation_fall_back_to_plain_pyshacl(tmp_path)
         + "\nt:entry-x cptkg:workRVU 1.00, 1.0 .\n",
         encoding="utf-8",
     )
-    data = ValidationData([path], include_shipped=False, fast_parse=True)
+    data = ValidationData([path], include_shipped=False, parser="oxigraph")
     with pytest.raises(Unrestricted):
         data.store()
     bulk = validate([path], include_shipped=False, audit=False, engine="bulk")

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .documents.audit import AuditReport
     from .documents.model import Document
     from .graph.build import BuildResult
-    from .importers.common import ImportResult
+    from .importers.common import ImportResult, OnError
     from .links.checks import Check
     from .query.card import CodeCard
     from .query.catalogue import QuerySpec
@@ -86,8 +86,8 @@ _ENGINES: dict[tuple[str, str], Engine] = {}
 
 def engine(name: EngineName = "oxigraph", sources: Path | None = None) -> Engine:
     """An engine over the graph, reused across calls while the sources stay the same."""
+    from .resources import sources_fingerprint
     from .stores.engines import open_engine
-    from .stores.graph_store import sources_fingerprint
 
     key = (name, sources_fingerprint(sources))
     if key not in _ENGINES:
@@ -362,7 +362,7 @@ def import_pfs(
     year: int,
     release: str,
     include_descriptions: bool = False,
-    on_error: Literal["fail", "skip"] = "fail",
+    on_error: OnError = "fail",
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """A PPRRVU relative value file into triples (write them with write_import)."""
@@ -372,7 +372,7 @@ def import_pfs(
 
 
 def import_hcpcs(
-    path: Path, on_error: Literal["fail", "skip"] = "fail", progress: Callable[[int, int], None] | None = None
+    path: Path, on_error: OnError = "fail", progress: Callable[[int, int], None] | None = None
 ) -> ImportResult:
     """The CMS HCPCS Level II file into triples."""
     from .importers import import_hcpcs as _import_hcpcs
@@ -381,7 +381,7 @@ def import_hcpcs(
 
 
 def import_pos(
-    path: Path, on_error: Literal["fail", "skip"] = "fail", progress: Callable[[int, int], None] | None = None
+    path: Path, on_error: OnError = "fail", progress: Callable[[int, int], None] | None = None
 ) -> ImportResult:
     """The CMS place-of-service list into triples."""
     from .importers import import_pos as _import_pos

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from .namespaces import GRAPH_BASE
+from .version import __version__
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -53,3 +58,25 @@ def graph_name(path: Path, root: Path | None = None) -> str:
             rel = rel[: -len(suffix)]
             break
     return GRAPH_BASE + rel
+
+
+# ---------------------------------------------------------------- the cache of derived data
+
+
+def cache_root() -> Path:
+    """Where derived data is kept between runs (the store, the inferred closure, the shipped audit)."""
+    override = os.environ.get("CPTKG_CACHE_DIR")
+    if override:
+        return Path(override)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "cptkg"
+
+
+def sources_fingerprint(root: Path | None = None) -> str:
+    """A digest of the package version and every source file's path, size and bytes."""
+    base = root or ontology_dir()
+    digest = hashlib.sha256(__version__.encode() + b"\0" + str(ox.__version__).encode() + b"\0")
+    for path in sorted(p for p in base.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]

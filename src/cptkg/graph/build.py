@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from ..resources import ontology_dir
+from ..resources import cache_root, ontology_dir, sources_fingerprint
 from ..version import __version__
 from .reasoning import infer, rule_queries
 from .serialize import dump_json, jsonld_context, to_jsonld, to_nquads, to_ntriples, to_trig, to_turtle
@@ -59,6 +59,30 @@ def source_digest(root: Path | None = None) -> str:
     return digest.hexdigest()
 
 
+def cached_closure(asserted: Graph, root: Path) -> Graph:
+    """The OWL RL closure and the extent rules' results: computed once per set of sources (most of a build's
+    time) and kept in the cache as N-Triples; the products are canonical, so a cached closure gives the same
+    bytes as a fresh one."""
+    import owlrl
+
+    path = cache_root() / f"inferred-{sources_fingerprint(root)}-{owlrl.__version__}.nt"
+    if path.is_file():
+        try:
+            return Graph().parse(path, format="nt")
+        except Exception:  # a cache file that cannot be read is made again
+            pass
+    inferred = infer(asserted, rule_queries(root))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(inferred.serialize(format="nt", encoding="utf-8"))
+        os.replace(temporary, path)
+    except OSError:
+        pass  # no cache, no harm: the next build reasons again
+    return inferred
+
+
 def _replace_dir(staging: Path, target: Path) -> None:
     """Swap staging into place; the old target is removed only after the swap."""
     backup = None
@@ -93,7 +117,7 @@ def build(
     asserted = merged_graph(dataset)
 
     say("reasoning (OWL RL closure and extent rules)")
-    inferred = infer(asserted, rule_queries(root))
+    inferred = cached_closure(asserted, root)
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))

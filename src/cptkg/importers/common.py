@@ -6,12 +6,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Literal
 
 from ..namespaces import BASE
 from .triples import RDF_TYPE, Triples, cptkg, iri, term, text
 
 # CPT: five digits (Category I), four digits and F (Category II), T (Category III), U (PLA), A or M;
 # HCPCS Level II: a letter and four digits.
+# what a malformed row does: stop the import (nothing is written), or be left out and reported
+OnError = Literal["fail", "skip"]
+
 CPT_OR_HCPCS = re.compile(r"^(?:[0-9]{4}[0-9AFMTU]|[A-Z][0-9]{4})$")
 
 
@@ -42,7 +46,7 @@ def refuse_empty(path: object, records: int, errors: list[RowError]) -> None:
         raise BadInputError(f"{path}: no rows to import{skipped}; nothing written")
 
 
-def stop_on_error(path: object, errors: list[RowError], on_error: str) -> None:
+def stop_on_error(path: object, errors: list[RowError], on_error: OnError) -> None:
     """With --on-error fail, the first malformed row ends the import with one line; nothing is written."""
     if errors and on_error == "fail":
         from ..errors import BadInputError

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import BadInputError
 from ..namespaces import BASE
-from .common import ImportResult, RowError, code_iri, curated_facts, minimal_code, refuse_empty, stop_on_error
+from .common import ImportResult, OnError, RowError, code_iri, curated_facts, minimal_code, refuse_empty, stop_on_error
 from .csvfile import CsvFile, Progress, report_progress
 from .triples import RDF_TYPE, Triples, cptkg, iri, term, text
 
@@ -89,7 +89,7 @@ def _records(path: Path, on_error: str, progress: Progress | None) -> tuple[list
     return records, errors
 
 
-def import_hcpcs(path: Path, on_error: str = "fail", progress: Progress | None = None) -> ImportResult:
+def import_hcpcs(path: Path, on_error: OnError = "fail", progress: Progress | None = None) -> ImportResult:
     records, errors = _records(path, on_error, progress)
     stop_on_error(path, errors, on_error)
     refuse_empty(path, len(records), errors)

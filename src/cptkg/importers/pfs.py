@@ -18,6 +18,7 @@ from ..namespaces import BASE
 from .common import (
     CPT_OR_HCPCS,
     ImportResult,
+    OnError,
     RowError,
     code_iri,
     curated_facts,
@@ -236,7 +237,7 @@ def import_pfs(
     year: int,
     release_name: str,
     include_descriptions: bool = False,
-    on_error: str = "fail",
+    on_error: OnError = "fail",
     progress: Progress | None = None,
 ) -> ImportResult:
     """Read a PPRRVU file into triples. With on_error="fail" the first malformed row stops the import (the

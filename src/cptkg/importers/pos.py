@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from ..namespaces import BASE
-from .common import ImportResult, RowError, curated_facts, refuse_empty, stop_on_error
+from .common import ImportResult, OnError, RowError, curated_facts, refuse_empty, stop_on_error
 from .csvfile import CsvFile, Progress, report_progress
 from .triples import RDF_TYPE, Triples, cptkg, iri, term, text
 
@@ -28,7 +28,7 @@ def is_header(cells: list[str]) -> bool:
     )
 
 
-def import_pos(path: Path, on_error: str = "fail", progress: Progress | None = None) -> ImportResult:
+def import_pos(path: Path, on_error: OnError = "fail", progress: Progress | None = None) -> ImportResult:
     source = CsvFile.read(path)
     _header, rows = source.rows_after_header(is_header, "place of service (place_of_service_code,description)")
     facts = curated_facts()

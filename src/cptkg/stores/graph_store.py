@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -11,26 +10,7 @@ import pyoxigraph as ox
 
 from ..errors import EnvironmentProblem
 from ..graph.sources import load_store
-from ..resources import ontology_dir
-from ..version import __version__
-
-
-def cache_root() -> Path:
-    override = os.environ.get("CPTKG_CACHE_DIR")
-    if override:
-        return Path(override)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "cptkg"
-
-
-def sources_fingerprint(root: Path | None = None) -> str:
-    """A digest of the package version and every source file's path, size and bytes."""
-    base = root or ontology_dir()
-    digest = hashlib.sha256(__version__.encode() + b"\0" + str(ox.__version__).encode() + b"\0")
-    for path in sorted(p for p in base.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(base).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()[:32]
+from ..resources import cache_root, sources_fingerprint
 
 
 def open_store(root: Path | None = None, use_cache: bool = True) -> ox.Store:

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ..stores.graph_store import cache_root, sources_fingerprint
+from ..resources import cache_root, sources_fingerprint
 from .report import Result, Severity
 
 

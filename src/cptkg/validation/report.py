@@ -136,9 +136,15 @@ def label_of(data: Graph, node: Any) -> tuple[str | None, str | None]:
     if claimed is not None:
         line = data.value(node, CPTKG.sourceLine)
         return f'"{claimed}"' + (f" (line {line})" if line is not None else ""), None
-    label = data.value(node, SKOS.prefLabel) or data.value(node, RDFS.label)
-    notation = data.value(node, SKOS.notation)
-    return (str(label) if label is not None else None, str(notation) if notation is not None else None)
+    # the first of each in sorted order: a node with two notations (the error being reported) is named the
+    # same way whatever order the parser read them in
+    label = _first(data, node, SKOS.prefLabel) or _first(data, node, RDFS.label)
+    return label, _first(data, node, SKOS.notation)
+
+
+def _first(data: Graph, node: Any, predicate: Any) -> str | None:
+    values = sorted(str(value) for value in data.objects(node, predicate))
+    return values[0] if values else None
 
 
 def parse_report(report: Graph, data: Graph, shapes: Graph) -> list[Result]:
