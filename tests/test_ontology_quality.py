@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from cptkg.namespaces import BASE, CPTKG, VANN
 from cptkg.resources import ontology_dir
@@ -138,3 +138,12 @@ def test_no_cpt_descriptor_text_in_the_ontology():
     ):
         assert phrase.lower() not in texts.lower(), phrase
     assert not re.search(r"Small bowel endoscopy|S bowel endoscope", texts)
+
+
+def test_deprecation_terms_are_declared_as_annotations(graph):
+    """A retired code is owl:deprecated true, cptkg:deprecatedIn its release, dcterms:isReplacedBy its successors
+    (docs/deprecation.md); all annotations, so they fit any retired term without touching the logic."""
+    assert (CPTKG.deprecatedIn, RDF.type, OWL.AnnotationProperty) in graph
+    assert graph.value(CPTKG.deprecatedIn, RDFS.range) == XSD.string
+    assert (DCTERMS.isReplacedBy, RDF.type, OWL.AnnotationProperty) in graph
+    assert (OWL.deprecated, RDF.type, None) not in graph  # built into OWL 2, never declared

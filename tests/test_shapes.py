@@ -6,13 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH
 
+from cptkg.namespaces import BASE
+from cptkg.resources import shapes_dir
 from cptkg.validation.pyshacl_engine import run_shapes
 from cptkg.validation.report import parse_report
-from cptkg.validation.shape_sets import load_shapes
+from cptkg.validation.shape_sets import load_shapes, shape_files
 from cptkg.validation.validate import validate, validate_qa
+from cptkg.version import __version__
 
 from .shape_world import FIXTURES, all_shapes, fixture_report, rules, world
 
@@ -131,3 +134,63 @@ def test_shapes_are_valid_shacl(kind):
     for shape in set(shapes.subjects(SH.targetClass, None)) | set(shapes.subjects(SH.targetNode, None)):
         assert isinstance(shape, URIRef)
         assert (shape, SH.severity, None) in shapes or (shape, RDF.type, SH.NodeShape) in shapes
+
+
+# One ontology IRI per shape set (shapes/README.md says why); its version IRI names its header file in a release.
+SHAPE_SET_IRIS = {"core": BASE + "shapes", "audit": BASE + "shapes/audit", "qa": BASE + "shapes/qa"}
+
+
+def named_shapes(shapes: Graph) -> set[URIRef]:
+    kinds = (SH.NodeShape, SH.PropertyShape)
+    return {s for kind in kinds for s in shapes.subjects(RDF.type, kind) if isinstance(s, URIRef)}
+
+
+@pytest.mark.parametrize("kind", ["core", "audit", "qa"])
+def test_every_named_shape_is_defined_by_its_versioned_shape_set(kind):
+    shapes = load_shapes(kind)
+    shape_set = URIRef(SHAPE_SET_IRIS[kind])
+    # the set declares its own header and no other ontology
+    assert set(shapes.subjects(RDF.type, OWL.Ontology)) == {shape_set}
+    assert shapes.value(shape_set, DCTERMS.title) is not None
+    assert list(shapes.objects(shape_set, OWL.versionInfo)) == [Literal(__version__)]
+    version_iris = list(shapes.objects(shape_set, OWL.versionIRI))
+    assert len(version_iris) == 1, version_iris
+    headers = [p for p in shape_files(kind) if (shape_set, RDF.type, OWL.Ontology) in Graph().parse(p)]
+    assert len(headers) == 1, headers
+    header_path = headers[0].relative_to(shapes_dir().parent).as_posix()
+    assert str(version_iris[0]) == f"{BASE}releases/{__version__}/{header_path}"
+    # every named shape of the set is defined by exactly that set
+    named = named_shapes(shapes)
+    assert named
+    defined_by = {s: list(shapes.objects(s, RDFS.isDefinedBy)) for s in named}
+    assert {s: d for s, d in defined_by.items() if d != [shape_set]} == {}
+
+
+def test_no_named_shape_is_defined_by_two_sets():
+    shapes = all_shapes()
+    for shape in named_shapes(shapes):
+        assert len(list(shapes.objects(shape, RDFS.isDefinedBy))) == 1, shape
+
+
+def test_deprecation_messages_name_the_codes():
+    messages = sorted(r.message for r in fixture_results("invalid", "DeprecationConsistentShape"))
+    assert messages == sorted(
+        [
+            "Code 10050 is deprecated but does not say the release that retired it: add one cptkg:deprecatedIn, "
+            'such as "2026".',
+            "Code 10051 says it was retired in more than one release (also in 2026): a retired code names exactly one "
+            "cptkg:deprecatedIn.",
+            "Code 10052: the release that retired it is 2026 (xsd:integer), but cptkg:deprecatedIn takes a plain "
+            'string such as "2026".',
+            "Code 10053 is replaced by 10050, which is itself deprecated: dcterms:isReplacedBy names the current "
+            "procedure codes to report instead.",
+            "Code 10053 is replaced by 99999, which is not a procedure code of the graph: dcterms:isReplacedBy names "
+            "the current procedure codes to report instead.",
+            "Code 10054 is not marked owl:deprecated true but gives the release that retired it (cptkg:deprecatedIn): "
+            "only a retired code says when it was retired and what replaces it, so mark it deprecated or remove the "
+            "statement.",
+            "Code 10054 is not marked owl:deprecated true but gives a code that replaces it (dcterms:isReplacedBy): "
+            "only a retired code says when it was retired and what replaces it, so mark it deprecated or remove the "
+            "statement.",
+        ]
+    )
