@@ -112,7 +112,13 @@ def virtuoso_engine(tmp_path_factory):
 
 # The contract every engine keeps: the tests that take `engine` assert catalogue values (codes, extents,
 # fee-schedule figures, modifier rules ...) and run on each of them alike.
-ENGINES = ["oxigraph", "rdflib", "import-store", "oxigraph-server", "virtuoso"]
+ENGINES = [
+    "oxigraph",
+    "rdflib",
+    "import-store",
+    pytest.param("oxigraph-server", marks=pytest.mark.slow),
+    pytest.param("virtuoso", marks=pytest.mark.slow),
+]
 ENGINE_FIXTURES = {
     "oxigraph": "oxigraph_engine",
     "rdflib": "rdflib_engine",
@@ -124,7 +130,7 @@ ENGINE_FIXTURES = {
 
 @pytest.fixture(scope="session", params=ENGINES)
 def engine(request):
-    return request.getfixturevalue(ENGINE_FIXTURES[request.param])
+    return request.getfixturevalue(ENGINE_FIXTURES[request.param])  # pytest.param ids are the names
 
 
 @pytest.fixture(scope="session")
@@ -138,9 +144,11 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def inferred(graph):
-    from cptkg.graph.reasoning import infer
+    """The closure `cptkg build` computes, from the cache it keeps (computed at most once a session)."""
+    from cptkg.graph.build import cached_closure
+    from cptkg.resources import ontology_dir
 
-    return infer(graph)
+    return cached_closure(graph, ontology_dir())
 
 
 def cptkg(*args: str):

@@ -19,6 +19,8 @@ from cptkg.resources import ontology_dir
 
 from .conftest import cptkg
 
+pytestmark = pytest.mark.slow  # builds, the reasoner or real servers: seconds a test
+
 
 def test_all_products_are_written(built):
     assert sorted(p.name for p in built.iterdir()) == sorted(PRODUCTS)

@@ -18,6 +18,7 @@ from .conftest import FIXTURES, cptkg, require_shared
 from .shape_world import CROSS_CHECKED, all_shapes, plain_fixture_report, store_of, with_fixture
 
 
+@pytest.mark.slow  # plain pyshacl: seconds a fixture
 @pytest.mark.parametrize(("kind", "rule"), CROSS_CHECKED, ids=lambda v: v)
 def test_bulk_equals_pyshacl_on_every_fixture(kind, rule):
     data, plain_report = plain_fixture_report(kind, rule)
@@ -83,6 +84,7 @@ def planted_sample(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 def test_bulk_equals_pyshacl_on_a_sample_of_the_real_import(planted_sample):
     bulk = validate([planted_sample], engine="bulk")
     plain = validate([planted_sample], engine="pyshacl")
@@ -129,6 +131,7 @@ def test_check_shapes_refuses_an_unknown_engine():
         check_shapes(ValidationData(), load_shapes("core"), engine="fast")
 
 
+@pytest.mark.slow
 def test_the_command_line_gives_the_same_report_on_both_engines():
     data = str(FIXTURES / "invalid" / "FeeTotalsShape.ttl")
     bulk = cptkg("validate", "--data", data, "--format", "json")

@@ -489,6 +489,7 @@ def full_pfs():
     return import_pfs(require_shared("reference/cms/PPRRVU2025_Oct.csv"), 2025, "october")
 
 
+@pytest.mark.slow
 def test_the_full_2025_file_imports_cleanly(full_pfs):
     graph_text = full_pfs.triples.ntriples()
     assert not full_pfs.skipped
@@ -503,6 +504,7 @@ def test_the_full_2025_file_imports_cleanly(full_pfs):
     assert "cmsShortDescription" not in graph_text
 
 
+@pytest.mark.slow
 def test_the_full_file_gives_the_curated_entries(full_pfs):
     curated = curated_pfs()
     names = [str(s)[len(PFS) :] for s in curated.subjects(RDF.type, CPTKG.FeeScheduleEntry)]
@@ -513,6 +515,7 @@ def test_the_full_file_gives_the_curated_entries(full_pfs):
     same_entries(subset, curated, names)
 
 
+@pytest.mark.slow
 def test_the_full_hcpcs_and_pos_files_import_cleanly():
     hcpcs = import_hcpcs(require_shared("reference/cms/hcpcs_level_2_2022.csv"))
     assert hcpcs.summary == "7124 codes and 365 modifiers; 11 already curated and left as they are"
@@ -520,6 +523,7 @@ def test_the_full_hcpcs_and_pos_files_import_cleanly():
     assert not pos.skipped and pos.summary.endswith("5 already curated and left as they are")
 
 
+@pytest.mark.slow
 def test_the_three_full_files_validate_together(full_pfs, tmp_path):
     files = []
     for name, result in (
@@ -535,6 +539,7 @@ def test_the_three_full_files_validate_together(full_pfs, tmp_path):
     assert result.stdout.startswith("conforms: 0 violations, 0 warnings, 0 infos")
 
 
+@pytest.mark.slow
 def test_modifier_rows_reference_registry_modifiers_only(full_pfs):
     registry = {
         str(s)

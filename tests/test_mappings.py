@@ -106,6 +106,7 @@ def test_every_target_is_a_confirmed_row_of_the_reference():
             assert any("UNCONFIRMED" not in r or needle == "FMA:7206" for r in matching), (name, row["object_id"])
 
 
+@pytest.mark.slow
 def test_links_check_verifies_every_checkable_target():
     checks = check_links(
         uberon_obo=require_shared("reference/uberon/uberon_terms.obo"),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
 from cptkg.graph.reasoning import infer
 from cptkg.namespaces import ANAT, CPTKG
+from cptkg.resources import ontology_dir
+
+pytestmark = pytest.mark.slow  # builds, the reasoner or real servers: seconds a test
 
 CHAIN = [
     "esophagus",
@@ -18,6 +22,19 @@ CHAIN = [
     "jejunum",
     "ileum",
 ]
+
+
+# what the extent rules read: the TBox, the segment chain and the codes with their extents (the reasoner's
+# derivations about extents depend on nothing else, and on these it takes seconds, not a minute)
+EXTENT_SOURCES = ("cptkg.ttl", "anatomy.ttl", "vocabulary.ttl", "codes/enteroscopy.ttl", "codes/related.ttl")
+
+
+@pytest.fixture(scope="module")
+def extent_graph() -> Graph:
+    graph = Graph()
+    for name in EXTENT_SOURCES:
+        graph.parse(ontology_dir() / name, format="turtle")
+    return graph
 
 
 def test_transitive_order_and_its_inverse(inferred):
@@ -33,8 +50,9 @@ def test_partonomy_is_transitive(inferred):
     assert (ANAT["small-intestine"], CPTKG.hasPart, ANAT["duodenum-part-1"]) in inferred
 
 
-def test_extent_segments_are_derived_from_the_limits(graph):
+def test_extent_segments_are_derived_from_the_limits(extent_graph):
     """Remove every asserted distalEndIn and examines triple: the reasoner puts each one back, and no other."""
+    graph = extent_graph
     stripped = Graph()
     for triple in graph:
         if triple[1] not in (CPTKG.distalEndIn, CPTKG.examines):
@@ -53,8 +71,9 @@ def test_extent_segments_are_derived_from_the_limits(graph):
     }
 
 
-def test_a_changed_limit_changes_the_derivation(graph):
+def test_a_changed_limit_changes_the_derivation(extent_graph):
     """Move 44365's upper limit to the jejunum: the jejunum is no longer a possible distal end."""
+    graph = extent_graph
     e = URIRef("https://w3id.org/cptkg/cpt/44365/extent")
     changed = Graph()
     for triple in graph:

@@ -29,6 +29,8 @@ from cptkg.stores.remote import RemoteEngine, count_triples, credentials_from_en
 from .conftest import cptkg, require_tool
 from .servers import OxigraphServer, VirtuosoServer, cptkg_process, free_port, stop
 
+pytestmark = pytest.mark.slow  # builds, the reasoner or real servers: seconds a test
+
 GRAPHS = [source.graph for source in list_sources()]
 
 

@@ -12,7 +12,8 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,12 +67,35 @@ def cached_closure(asserted: Graph, root: Path) -> Graph:
     import owlrl
 
     path = cache_root() / f"inferred-{sources_fingerprint(root)}-{owlrl.__version__}.nt"
-    if path.is_file():
-        try:
-            return Graph().parse(path, format="nt")
-        except Exception:  # a cache file that cannot be read is made again
-            pass
-    inferred = infer(asserted, rule_queries(root))
+    with _cache_lock(path):  # two builds at once: the second waits for the first one's closure
+        if path.is_file():
+            try:
+                return Graph().parse(path, format="nt")
+            except Exception:  # a cache file that cannot be read is made again
+                pass
+        inferred = infer(asserted, rule_queries(root))
+        _write_cache(path, inferred)
+    return inferred
+
+
+@contextmanager
+def _cache_lock(path: Path) -> Iterator[None]:
+    try:
+        import fcntl
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path.with_suffix(".lock"), "w")  # noqa: SIM115 - held for the block
+    except (ImportError, OSError):
+        yield  # no locking where it cannot be had: at worst both compute
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        handle.close()
+
+
+def _write_cache(path: Path, inferred: Graph) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
@@ -80,7 +104,6 @@ def cached_closure(asserted: Graph, root: Path) -> Graph:
         os.replace(temporary, path)
     except OSError:
         pass  # no cache, no harm: the next build reasons again
-    return inferred
 
 
 def _replace_dir(staging: Path, target: Path) -> None:
