@@ -134,11 +134,20 @@ def engine(request):
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
+def built() -> Path:
+    """The release products, built once a session for every worker (the first builds, the others wait and
+    read the same folder); the tests only read it."""
+    import fcntl
+
     from cptkg.graph.build import build
 
-    out = tmp_path_factory.mktemp("build") / "dist"
-    build(out)
+    folder = Path(os.environ["CPTKG_CACHE_DIR"]) / "session-build"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "dist"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "build-info.json").is_file():
+            build(out)
     return out
 
 
