@@ -101,11 +101,12 @@ class ValidationData:
                 if triples is None:
                     raise Unrestricted(f"{path.suffix} files are read by rdflib only")
                 scratch = ox.Store()
-                scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-                if len({str(t) for t in triples}) != len(scratch):
+                scratch.bulk_extend(triples)  # triples go to the default graph, without a Quad each in Python
+                if len(set(triples)) != len(scratch):
                     # the store made one value of two literals ("1.50" and "1.5"): counts could differ
                     raise Unrestricted(f"{path} has literals that are equal after normalisation")
-                store.bulk_extend(scratch)
+                del scratch
+                store.bulk_extend(triples)
             self._store = store
         return self._store
 
