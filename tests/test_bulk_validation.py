@@ -68,13 +68,13 @@ PLANTED = {
 
 @pytest.fixture(scope="module")
 def planted_sample(tmp_path_factory):
-    """Every 100th row of the real 2025 file plus the family, imported, with errors planted."""
+    """Every 200th row of the real 2025 file plus the family, imported, with errors planted."""
     from cptkg.importers import import_pfs
 
     source = require_shared("reference/cms/PPRRVU2025_Oct.csv")
     lines = source.read_text(encoding="utf-8-sig").splitlines()
     family = [line for line in lines[10:] if line.startswith(("4436", "4437", "0001F,"))]
-    sample = lines[:10] + lines[10::100] + family
+    sample = lines[:10] + lines[10::200] + family
     folder = tmp_path_factory.mktemp("planted")
     (folder / "sample.csv").write_text("\n".join(dict.fromkeys(sample)) + "\n", encoding="utf-8")
     text = import_pfs(folder / "sample.csv", 2025, "october").triples.ntriples()
