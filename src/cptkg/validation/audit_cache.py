@@ -28,6 +28,7 @@ def shipped_audit(sources: Path | None, engine: str, compute: Callable[[], list[
 
 def _write(path: Path, text: str) -> None:
     """Beside its final name and renamed into place; a cache that cannot be written is simply not kept."""
+    temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
@@ -35,4 +36,5 @@ def _write(path: Path, text: str) -> None:
             out.write(text)
         os.replace(temporary, path)
     except OSError:
-        return
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
