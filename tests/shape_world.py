@@ -14,7 +14,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from cptkg.resources import ontology_dir
-from cptkg.validation.shape_sets import load_shapes
+from cptkg import validation
+from cptkg.validation.shape_sets import load_shapes, shape_files
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WORLD_SOURCES = (
@@ -87,9 +88,23 @@ def _cached(key: str, compute: Callable[[], Graph]) -> Graph:
     return report
 
 
+@lru_cache(maxsize=1)
+def _inputs_digest() -> bytes:
+    """The bytes every report depends on besides the fixture: the world's sources, the shape files and the
+    validation engine's code. File bytes, not a serialisation: rdflib labels blank nodes afresh in every
+    process, so a digest of the serialised shapes would differ between xdist workers and no worker would
+    reuse another's report."""
+    files = [ontology_dir() / name for name in WORLD_SOURCES] + [FIXTURES / "base.ttl"]
+    files += [path for kind in SHAPE_SETS for path in shape_files(kind)]
+    files += sorted((Path(validation.__file__).parent).rglob("*.py"))
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.digest()
+
+
 def _key(path: Path, engine: str) -> str:
-    digest = hashlib.sha256(engine.encode() + b"\0" + path.read_bytes())
-    digest.update(all_shapes().serialize(format="nt", encoding="utf-8"))
+    digest = hashlib.sha256(engine.encode() + b"\0" + path.read_bytes() + b"\0" + _inputs_digest())
     return f"{path.parent.name}-{path.stem}-{engine}-{digest.hexdigest()[:16]}"
 
 
