@@ -59,7 +59,7 @@ def test_the_seed_document_gives_exactly_the_expected_claims(resolver):
         (4, "payer", "", "Medicare", ["medicare"]),
         (6, "extent", "reachesBeyond", "beyond the second portion of the duodenum", ["duodenum-part-2"]),
         (6, "extent", "doesNotReach", "does not include the ileum", ["ileum"]),
-        (8, "service-type", "", "Diagnostic and therapeutic endoscopy with lesion removal", ["therapeutic-endoscopy"]),
+        (8, "service-type", "", "Diagnostic and therapeutic endoscopy with lesion removal", ["therapeutic-purpose"]),
         (10, "site-of-service", "", "Endoscopy suite", ["outpatient-endoscopy-suite"]),
         (10, "site-of-service", "", "hospital outpatient department", ["19", "22"]),
         (13, "vignette", "age", "58-year-old male", []),
@@ -91,7 +91,7 @@ def test_the_seed_document_gives_exactly_the_expected_claims(resolver):
             "service-type",
             "",
             "diagnostic and therapeutic endoscopy (push enteroscopy) with",
-            ["therapeutic-endoscopy"],
+            ["therapeutic-purpose"],
         ),
         (17, "modifier", "", "11 | Professional component | Use when reporting the physici", []),
     ]

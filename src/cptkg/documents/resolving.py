@@ -44,6 +44,7 @@ SELECT ?kind ?node ?text ?how WHERE {
   VALUES (?class ?kind) {
     (cptkg:Technique "technique") (cptkg:Payer "payer") (cptkg:PlaceOfService "place")
     (cptkg:AnatomicalEntity "segment") (cptkg:Modifier "modifier") (cptkg:ServiceType "service-type")
+    (cptkg:ClinicalPurpose "service-type")
     (cptkg:Device "device") (cptkg:SedationLevel "sedation") (cptkg:ClinicalIndication "indication")
     (cptkg:CareSetting "care-setting") (cptkg:LesionType "lesion") (cptkg:ProcedureCode "code")
   }

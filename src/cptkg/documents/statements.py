@@ -22,14 +22,22 @@ def _bullet_value(lines: list[Line], label: str) -> list[tuple[Line, int, str]]:
     return found
 
 
+def service_type_of(value: str) -> str | None:
+    """The concept a stated service type names, on its axis: a clinical purpose (therapeutic: treating, such
+    as removal) or a CPT class (surgical endoscopy, diagnostic endoscopy)."""
+    lowered = value.lower()
+    if "therapeutic" in lowered or "removal" in lowered:
+        return VOCAB + "therapeutic-purpose"
+    if "surgical" in lowered:
+        return VOCAB + "surgical-endoscopy"
+    if "diagnostic" in lowered:
+        return VOCAB + "diagnostic-endoscopy"
+    return None
+
+
 def parse_statements(document: Document, lines: list[Line], resolver: LabelIndex) -> None:
     for line, offset, value in _bullet_value(lines, "service type"):
-        lowered = value.lower()
-        iri = None
-        if "therapeutic" in lowered or "surgical" in lowered or "removal" in lowered:
-            iri = VOCAB + "therapeutic-endoscopy"
-        elif "diagnostic" in lowered:
-            iri = VOCAB + "diagnostic-endoscopy"
+        iri = service_type_of(value)
         document.add(
             Claim.on_line("service-type", line, offset, offset + len(value), value=value, resolved=[iri] if iri else [])
         )
@@ -48,14 +56,7 @@ def parse_statements(document: Document, lines: list[Line], resolver: LabelIndex
             continue
         for match in inline_type.finditer(line.text):
             value = match.group(1).strip()
-            lowered = value.lower()
-            iri = (
-                VOCAB + "therapeutic-endoscopy"
-                if any(w in lowered for w in ("therapeutic", "surgical", "removal"))
-                else VOCAB + "diagnostic-endoscopy"
-                if "diagnostic" in lowered
-                else None
-            )
+            iri = service_type_of(value)
             start = match.start(1)
             document.add(
                 Claim.on_line(

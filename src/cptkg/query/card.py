@@ -118,6 +118,7 @@ MEANING_KEYS = (
     ("target_lesions", "targetLesion"),
     ("approach", "approach"),
     ("service_type", "serviceType"),
+    ("clinical_purpose", "clinicalPurpose"),
 )
 
 

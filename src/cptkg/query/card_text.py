@@ -58,6 +58,7 @@ def render_card(card: CodeCard) -> str:
             ("target_lesions", "target lesions"),
             ("approach", "approach"),
             ("service_type", "service type"),
+            ("clinical_purpose", "clinical purpose"),
         )
         if meaning.get(key)
     ]

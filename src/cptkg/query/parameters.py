@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from decimal import Decimal
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,7 @@ PARAM_TYPES: dict[str, ParamType] = {
         ParamType("system", "cptkg:TargetSystem", "a target terminology, e.g. icd10pcs"),
         ParamType("concept", None, "any node of the graph: a code, a CURIE such as anat:jejunum, or an IRI"),
         ParamType("year", None, "a year, e.g. 2025"),
+        ParamType("distance", None, "a distance in centimetres, e.g. 60 or 42.5 (a unit cm is allowed)"),
         ParamType("string", None, "free text"),
     )
 }
@@ -119,6 +121,13 @@ class ParameterResolver:
             if not re.fullmatch(r"(19|20)\d\d", text):
                 raise BadInputError(f"not a year: {raw!r} (expected four digits, e.g. 2025)")
             return Term.literal(text, XSD + "integer")
+        if type_name == "distance":
+            number = re.fullmatch(r"(\d{1,4}(?:\.\d{1,3})?)\s*(?:cm)?", text, re.I)
+            if number is None:
+                raise BadInputError(f"not a distance in centimetres: {raw!r} (expected e.g. 60 or 42.5)")
+            # one lexical form for one value: the engines print a decimal's lexical form differently
+            value = Decimal(number.group(1)).normalize()
+            return Term.literal(format(value, "f"), XSD + "decimal")
         if type_name == "string":
             return Term.literal(text)
         if type_name == "concept":
