@@ -126,7 +126,8 @@ def test_enteroscopy_is_not_reported_with_the_named_egd_codes(graph):
 )
 def test_code_finder_across_the_three_families(engine, params, codes, rule):
     found = rows(engine, "code-finder", **params)
-    assert [r["code"] for r in found] == codes
+    # without a segment a code comes once for each segment it may end in
+    assert sorted({r["code"] for r in found}) == codes
     if rule is not None:
         assert all(r["rule"].startswith(rule) for r in found), found
 

@@ -26,7 +26,14 @@ CHAIN = [
 
 # what the extent rules read: the TBox, the segment chain and the codes with their extents (the reasoner's
 # derivations about extents depend on nothing else, and on these it takes seconds, not a minute)
-EXTENT_SOURCES = ("cptkg.ttl", "anatomy.ttl", "vocabulary.ttl", "codes/enteroscopy.ttl", "codes/related.ttl")
+EXTENT_SOURCES = (
+    "cptkg.ttl",
+    "anatomy.ttl",
+    "vocabulary.ttl",
+    "codes/enteroscopy.ttl",
+    "codes/egd.ttl",
+    "codes/related.ttl",
+)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +66,7 @@ def test_extent_segments_are_derived_from_the_limits(extent_graph):
             stripped.add(triple)
     derived = infer(stripped)
     extents = set(graph.subjects(RDF.type, CPTKG.AnatomicExtent))
-    assert len(extents) == 14
+    assert len(extents) == 15  # 14 enteroscopy extents and the one of the EGD family
     for extent in extents:
         for prop in (CPTKG.distalEndIn, CPTKG.examines):
             assert set(derived.objects(extent, prop)) == set(graph.objects(extent, prop)), (extent, prop)
