@@ -13,8 +13,8 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from cptkg.resources import ontology_dir
 from cptkg import validation
+from cptkg.resources import ontology_dir
 from cptkg.validation.shape_sets import load_shapes, shape_files
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -27,7 +27,11 @@ def egd_family_in_the_fee_schedule() -> list[str]:
     path = require_shared("reference/cms/PPRRVU2025_Oct.csv")
     table = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
     last = max(i for i, row in enumerate(table) if row and row[0] == "HCPCS")
-    column = next(i for i, (top, bottom) in enumerate(zip(table[last - 1], table[last])) if (top, bottom) == ("ENDO", "BASE"))
+    column = next(
+        i
+        for i, (top, bottom) in enumerate(zip(table[last - 1], table[last], strict=False))
+        if (top, bottom) == ("ENDO", "BASE")
+    )
     codes = {row[0] for row in table[last + 1 :] if len(row) > column and row[column].strip() == "43235"}
     return sorted(codes | {"43235"})
 
@@ -71,7 +75,9 @@ def test_the_50_cm_rule_is_data(graph):
     }
     assert graph.value(RULE, CPTKG.otherwiseFamily) == URIRef(BASE + "cpt/family/43235")
     assert graph.value(RULE, CPTKG.regionShortOfDistance) == URIRef(ANAT + "duodenum")
-    sources = {str(s).rsplit("/", 1)[1] for s in graph.objects(RULE, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))}
+    sources = {
+        str(s).rsplit("/", 1)[1] for s in graph.objects(RULE, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
+    }
     assert {"iframe-44366", "iframe-44363"} <= sources
 
 
@@ -118,7 +124,11 @@ def test_enteroscopy_is_not_reported_with_the_named_egd_codes(graph):
         ),
         ({"segment": "ileum", "method": "lesion-removal", "technique": "hot-biopsy-forceps"}, ["44799"], None),
         # a distance alone decides the family
-        ({"distance": "30 cm", "method": "lesion-removal", "technique": "bipolar-cautery"}, ["43250"], "the 50 cm rule"),
+        (
+            {"distance": "30 cm", "method": "lesion-removal", "technique": "bipolar-cautery"},
+            ["43250"],
+            "the 50 cm rule",
+        ),
         ({"distance": "50", "method": "lesion-removal", "technique": "bipolar-cautery"}, ["44365"], "the 50 cm rule"),
         ({"distance": "49.9", "method": "biopsy"}, ["43239"], "the 50 cm rule"),
         ({"distance": "120", "segment": "ileum", "method": "biopsy"}, ["44377"], "the 50 cm rule"),

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..errors import BadInputError, UnknownCodeError
