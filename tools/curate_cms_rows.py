@@ -23,6 +23,8 @@ import re
 import sys
 from pathlib import Path
 
+from cptkg.importers.output import turtle_number
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://w3id.org/cptkg/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -43,8 +45,6 @@ PREFIXES = {
 }
 RELATIVE = (BASE + "pfs/", BASE + "opps/")  # written relative to @base, as in pfs-2025.ttl and opps-2025.ttl
 _TYPED = re.compile(r'^"(.*)"\^\^<' + re.escape(XSD) + r"(\w+)>$", re.S)
-_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
-_INTEGER = re.compile(r"^[+-]?[0-9]+$")
 
 
 def family_codes(pfs_csv: Path) -> list[str]:
@@ -70,15 +70,12 @@ def node(value: str) -> str:
             if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", local) and local[-1] != ".":
                 return f"{prefix}:{local}"
         return value
+    shortened = turtle_number(value)
+    if shortened is not None:
+        return shortened
     match = _TYPED.match(value)
     if match:
         lexical, datatype = match.groups()
-        if (
-            (datatype == "decimal" and _DECIMAL.match(lexical))
-            or (datatype == "integer" and _INTEGER.match(lexical))
-            or (datatype == "boolean" and lexical in ("true", "false"))
-        ):
-            return lexical
         return f'"{lexical}"^^xsd:{datatype}'
     return value
 

@@ -23,20 +23,26 @@ def _compact(node: str) -> str:
     return node if curie == value else curie
 
 
+def turtle_number(obj: str) -> str | None:
+    """The bare Turtle form of an N-Triples decimal, integer or boolean literal whose lexical form Turtle reads
+    back as the same literal; None for any other term."""
+    match = _TYPED.match(obj)
+    if match is None:
+        return None
+    lexical, datatype = match.group(1)[1:-1], match.group(2)
+    if (
+        (datatype == "decimal" and _DECIMAL.match(lexical))
+        or (datatype == "integer" and _INTEGER.match(lexical))
+        or (datatype == "boolean" and lexical in ("true", "false"))
+    ):
+        return lexical
+    return f'"{lexical}"^^xsd:{datatype}'
+
+
 def _turtle_object(obj: str) -> str:
     if obj.startswith("<"):
         return _compact(obj)
-    match = _TYPED.match(obj)
-    if match:
-        lexical, datatype = match.group(1)[1:-1], match.group(2)
-        if (
-            (datatype == "decimal" and _DECIMAL.match(lexical))
-            or (datatype == "integer" and _INTEGER.match(lexical))
-            or (datatype == "boolean" and lexical in ("true", "false"))
-        ):
-            return lexical
-        return f'"{lexical}"^^xsd:{datatype}'
-    return obj
+    return turtle_number(obj) or obj
 
 
 def turtle(triples: Triples, header: str) -> str:
