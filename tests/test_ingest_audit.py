@@ -177,6 +177,10 @@ def test_planted_error_messages(fixture_audits):
         'The source gives "Physician office" (place of service 11 Office, a non-facility setting) as a typical '
         "site for 44363, but 44363 is facility-only: its Medicare 2025 non-facility practice expense is NA."
     )
+    assert messages["error-44360-service-type.txt"] == [
+        'The source calls 44360 "Therapeutic endoscopy with lesion removal", but the graph has it as a diagnostic '
+        "endoscopy whose purpose is diagnostic."
+    ]
     assert messages["error-44361-modifier-not-allowed.txt"][0].startswith(
         "The source lists modifier 26 for 44361, but Medicare does not allow 26 on 44361: PC/TC indicator 0"
     )

@@ -71,6 +71,24 @@ def test_extent_segments_are_derived_from_the_limits(extent_graph):
         for prop in (CPTKG.distalEndIn, CPTKG.examines):
             assert set(derived.objects(extent, prop)) == set(graph.objects(extent, prop)), (extent, prop)
     e = URIRef("https://w3id.org/cptkg/cpt/44365/extent")
+    # the 50 cm rule (mustReach jejunum) leaves the jejunum alone: the duodenal parts belong to the EGD family
+    assert {str(s).rsplit("/", 1)[1] for s in derived.objects(e, CPTKG.distalEndIn)} == {"jejunum"}
+
+
+def without_derived(graph: Graph, extent: URIRef, *dropped: URIRef) -> Graph:
+    changed = Graph()
+    for triple in graph:
+        if triple[0] == extent and triple[1] in (CPTKG.distalEndIn, CPTKG.examines, *dropped):
+            continue
+        changed.add(triple)
+    return changed
+
+
+def test_without_the_distance_rule_the_duodenum_comes_back(extent_graph):
+    """Drop 44365's mustReach: the third and fourth parts of the duodenum are possible distal ends again (the
+    first wave's error), so the requirement is what keeps them out."""
+    e = URIRef("https://w3id.org/cptkg/cpt/44365/extent")
+    derived = infer(without_derived(extent_graph, e, CPTKG.mustReach))
     assert {str(s).rsplit("/", 1)[1] for s in derived.objects(e, CPTKG.distalEndIn)} == {
         "duodenum-part-3",
         "duodenum-part-4",
@@ -79,17 +97,15 @@ def test_extent_segments_are_derived_from_the_limits(extent_graph):
 
 
 def test_a_changed_limit_changes_the_derivation(extent_graph):
-    """Move 44365's upper limit to the jejunum: the jejunum is no longer a possible distal end."""
-    graph = extent_graph
+    """Move 44365's upper limit to the jejunum while it must still reach the jejunum: no segment is left, and
+    with the requirement dropped as well only the duodenal parts remain."""
     e = URIRef("https://w3id.org/cptkg/cpt/44365/extent")
-    changed = Graph()
-    for triple in graph:
-        if triple[0] == e and triple[1] in (CPTKG.distalEndIn, CPTKG.examines, CPTKG.doesNotReach):
-            continue
-        changed.add(triple)
-    changed.add((e, CPTKG.doesNotReach, ANAT.jejunum))
-    derived = infer(changed)
-    assert {str(s).rsplit("/", 1)[1] for s in derived.objects(e, CPTKG.distalEndIn)} == {
+    contradictory = without_derived(extent_graph, e, CPTKG.doesNotReach)
+    contradictory.add((e, CPTKG.doesNotReach, ANAT.jejunum))
+    assert set(infer(contradictory).objects(e, CPTKG.distalEndIn)) == set()
+    short = without_derived(extent_graph, e, CPTKG.doesNotReach, CPTKG.mustReach)
+    short.add((e, CPTKG.doesNotReach, ANAT.jejunum))
+    assert {str(s).rsplit("/", 1)[1] for s in infer(short).objects(e, CPTKG.distalEndIn)} == {
         "duodenum-part-3",
         "duodenum-part-4",
     }

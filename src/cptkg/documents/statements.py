@@ -22,24 +22,27 @@ def _bullet_value(lines: list[Line], label: str) -> list[tuple[Line, int, str]]:
     return found
 
 
-def service_type_of(value: str) -> str | None:
-    """The concept a stated service type names, on its axis: a clinical purpose (therapeutic: treating, such
-    as removal) or a CPT class (surgical endoscopy, diagnostic endoscopy)."""
+def service_type_of(value: str) -> list[str]:
+    """The concepts a stated service type names. Two axes share the words (docs/service-types.md): the CPT class
+    (diagnostic endoscopy, the base; surgical endoscopy) and the clinical purpose (diagnostic, therapeutic). A
+    therapeutic or surgical wording names its one concept; a bare "diagnostic" ("diagnostic endoscopy with
+    biopsy") names the class and the purpose both, since pages use it for either."""
     lowered = value.lower()
     if "therapeutic" in lowered or "removal" in lowered:
-        return VOCAB + "therapeutic-purpose"
+        return [VOCAB + "therapeutic-purpose"]
     if "surgical" in lowered:
-        return VOCAB + "surgical-endoscopy"
+        return [VOCAB + "surgical-endoscopy"]
     if "diagnostic" in lowered:
-        return VOCAB + "diagnostic-endoscopy"
-    return None
+        return [VOCAB + "diagnostic-endoscopy", VOCAB + "diagnostic-purpose"]
+    return []
 
 
 def parse_statements(document: Document, lines: list[Line], resolver: LabelIndex) -> None:
     for line, offset, value in _bullet_value(lines, "service type"):
-        iri = service_type_of(value)
         document.add(
-            Claim.on_line("service-type", line, offset, offset + len(value), value=value, resolved=[iri] if iri else [])
+            Claim.on_line(
+                "service-type", line, offset, offset + len(value), value=value, resolved=service_type_of(value)
+            )
         )
     for line, offset, value in _bullet_value(lines, r"typical sites? of service"):
         parse_sites(document, line, offset, value, resolver)
@@ -56,11 +59,10 @@ def parse_statements(document: Document, lines: list[Line], resolver: LabelIndex
             continue
         for match in inline_type.finditer(line.text):
             value = match.group(1).strip()
-            iri = service_type_of(value)
             start = match.start(1)
             document.add(
                 Claim.on_line(
-                    "service-type", line, start, start + len(value), value=value, resolved=[iri] if iri else []
+                    "service-type", line, start, start + len(value), value=value, resolved=service_type_of(value)
                 )
             )
 
