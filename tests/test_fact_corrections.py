@@ -125,11 +125,6 @@ def test_related_services_claim_only_what_sources_say(graph):
     assert "status C" in text(graph, CPT + "44799", SKOS.definition)
 
 
-@pytest.mark.xfail(
-    reason="ontology/codes/enteroscopy.ttl (edited elsewhere) still lists <cpt/44365/related/88305> among "
-    "44365's cptkg:relatedService; that triple goes with the relation",
-    strict=False,
-)
 def test_no_related_service_link_points_to_nothing(graph):
     for code, target in graph.subject_objects(CPTKG.relatedService):
         assert (target, CPTKG.service, None) in graph, (code, target)
@@ -141,7 +136,7 @@ def test_no_related_service_link_points_to_nothing(graph):
 def test_vignette_indications_keep_the_documents_words(graph):
     document = require_shared("sources/cpt-44365-overview.txt").read_text(encoding="utf-8")
     assert "iron-deficiency anemia" in document and "suggests occult GI blood loss" in document
-    anemia = VOCAB + "iron-deficiency-anemia-blood-loss"
+    anemia = VOCAB + "iron-deficiency-anemia"
     assert text(graph, anemia, SKOS.prefLabel) == "iron-deficiency anemia"
     assert "blood loss" not in text(graph, anemia, SKOS.definition)
     assert "D50.0" in text(graph, anemia, SKOS.editorialNote)
@@ -150,7 +145,7 @@ def test_vignette_indications_keep_the_documents_words(graph):
     import simple_icd_10_cm as cm
 
     by_subject = {r["subject_id"]: r for r in rows("icd10cm")}
-    row = by_subject["vocab:iron-deficiency-anemia-blood-loss"]
+    row = by_subject["vocab:iron-deficiency-anemia"]
     assert (row["object_id"], row["subject_label"]) == ("ICD10CM:D50.9", "iron-deficiency anemia")
     assert cm.is_valid_item("D50.9") and cm.get_description("D50.9") == row["object_label"]
     assert "suggest" in row["comment"] and "D50.0" in row["comment"]
@@ -261,3 +256,49 @@ def test_no_fact_about_a_cpt_code_is_derived_from_the_hcpcs_level_2_file(graph):
             # a modifier rule may cite the file only for the meaning of a HCPCS Level II modifier
             modifier = graph.value(fact, CPTKG.forModifier)
             assert graph.value(modifier, CPTKG.modifierLevel) == hcpcs_level_2, fact
+
+
+# ---------------------------------------------------------------- each file is cited only for what it holds
+
+# What each source file holds, as the reference describes it (domain-facts §1–§5, terminology.md): the kinds of
+# node that may cite it. A CPT code citing the OPPS addenda, a fee-schedule entry citing the place-of-service
+# file or a procedure code citing an ICD-10 release would be a claim the file does not make.
+HOLDS = {
+    "cms-opps-2025-addenda": {"OPPSEntry", "OPPSStatusIndicator", "PayerStatement", "ConceptScheme"},
+    "cms-place-of-service": {"PlaceOfService", "Mapping", "MappingSet", "ConceptScheme"},
+    "nctracks-pos-19-22": {"PlaceOfService"},
+    "icd10cm-simple-icd-10-cm": {"Mapping", "MappingSet", "ClinicalIndication"},
+    "icd10pcs-cms-2025": {"Mapping", "MappingSet", "AnatomicalSegment"},
+    "uberon-edit": {"Mapping", "MappingSet", "AnatomicalSegment", "AnatomicalRegion", "AnatomicalLandmark"},
+}
+NEVER = {
+    # the PFS relative value file has no OPPS assignment and no place-of-service definition
+    "cms-pfs-rvu-2025-oct": {"OPPSEntry", "OPPSStatusIndicator", "PlaceOfService", "ClinicalIndication"},
+}
+
+
+def kinds(graph, node) -> set[str]:
+    return {re.split(r"[#/]", str(t))[-1] for t in graph.objects(node, RDF.type)}
+
+
+@pytest.mark.parametrize("source", sorted(HOLDS))
+def test_each_file_is_cited_only_for_what_it_holds(graph, source):
+    citing = set(graph.subjects(PROV.wasDerivedFrom, URIRef(SRC + source)))
+    assert citing, source
+    strays = {str(node): kinds(graph, node) for node in citing if not kinds(graph, node) <= HOLDS[source]}
+    assert strays == {}
+
+
+@pytest.mark.parametrize("source", sorted(NEVER))
+def test_no_file_is_cited_for_what_it_does_not_hold(graph, source):
+    citing = set(graph.subjects(PROV.wasDerivedFrom, URIRef(SRC + source)))
+    assert citing, source
+    strays = {str(node): kinds(graph, node) & NEVER[source] for node in citing if kinds(graph, node) & NEVER[source]}
+    assert strays == {}
+
+
+def test_no_cpt_code_cites_a_terminology_of_another_kind(graph):
+    cpt_codes = set(graph.subjects(SKOS.inScheme, CPTKG.CPT))
+    others = {URIRef(SRC + s) for s in HOLDS}
+    assert cpt_codes
+    assert {str(c) for c in cpt_codes if set(graph.objects(c, PROV.wasDerivedFrom)) & others} == set()

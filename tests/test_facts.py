@@ -216,7 +216,7 @@ def test_44365_vignette(engine):
         engine, "SELECT ?i WHERE { ?code cptkg:clinicalVignette/cptkg:indication ?i }", code=CPT + "44365"
     )
     assert indications == [
-        VOCAB + "iron-deficiency-anemia-blood-loss",
+        VOCAB + "iron-deficiency-anemia",
         VOCAB + "melena",
         VOCAB + "occult-blood-in-stool",
     ]

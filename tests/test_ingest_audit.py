@@ -65,7 +65,7 @@ def test_the_seed_document_gives_exactly_the_expected_claims(resolver):
         (13, "vignette", "age", "58-year-old male", []),
         (13, "vignette", "sex", "male", ["male"]),
         (13, "vignette", "indication", "melena", ["melena"]),
-        (13, "vignette", "indication", "iron-deficiency anemia", ["iron-deficiency-anemia-blood-loss"]),
+        (13, "vignette", "indication", "iron-deficiency anemia", ["iron-deficiency-anemia"]),
         (13, "vignette", "indication", "fecal occult blood", ["occult-blood-in-stool"]),
         (13, "extent", "doesNotReach", "not including the ileum", ["ileum"]),
         (13, "vignette", "instrument", "push enteroscope", ["push-enteroscope"]),

@@ -68,7 +68,7 @@ TECHNIQUE_PHRASES = [
 SITE_SPLIT = re.compile(r"\s*(?:,|;|\bor\b|\band\b|/)\s*", re.I)
 INDICATIONS = [
     (re.compile(r"\bmelena\b", re.I), "melena"),
-    (re.compile(r"\biron[- ]deficiency anemia\b", re.I), "iron-deficiency-anemia-blood-loss"),
+    (re.compile(r"\biron[- ]deficiency anemia\b", re.I), "iron-deficiency-anemia"),
     (re.compile(r"\b(?:fecal )?occult (?:GI |gastrointestinal )?blood(?: loss)?\b", re.I), "occult-blood-in-stool"),
 ]
 MODIFIER_TOKEN = re.compile(r"^[0-9A-Z]{2}$")
