@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
@@ -73,7 +74,7 @@ def sht_cases(root: Path) -> list[Case]:
             continue
         seen.add(path)
         graph = read_graph(path)
-        for manifest in sorted(graph.subjects(RDF.type, MF.Manifest)):
+        for manifest in sorted(graph.subjects(RDF.type, MF.Manifest), key=str):
             pending.extend(_path_of(include) for include in graph.objects(manifest, MF.include))
             for entries in graph.objects(manifest, MF.entries):
                 for test in Collection(graph, entries):
@@ -83,10 +84,10 @@ def sht_cases(root: Path) -> list[Case]:
     return cases
 
 
-def _sht_case(root: Path, path: Path, graph: Graph, test: object) -> Case | None:
+def _sht_case(root: Path, path: Path, graph: Graph, test: Any) -> Case | None:
     if (test, RDF.type, SHT.Validate) not in graph:
         return None
-    action = graph.value(test, MF.action)  # type: ignore[arg-type]
+    action = graph.value(test, MF.action)
     data = graph.value(action, SHT.dataGraph)
     shapes = graph.value(action, SHT.shapesGraph)
     if not isinstance(data, URIRef) or not isinstance(shapes, URIRef):
@@ -94,10 +95,10 @@ def _sht_case(root: Path, path: Path, graph: Graph, test: object) -> Case | None
     data_path, shapes_path = _path_of(data), _path_of(shapes)
     if not (data_path.is_file() and shapes_path.is_file()):
         return None
-    result = graph.value(test, MF.result)  # type: ignore[arg-type]
+    result = graph.value(test, MF.result)
     failure = result == SHT.Failure
     expected = None if failure or result is None else _conforms(graph, result)
-    label = graph.value(test, RDFS.label)  # type: ignore[arg-type]
+    label = graph.value(test, RDFS.label)
     return Case(
         id=f"{_relative(root, path)}#{_name(test)}",
         data=data_path,
@@ -114,7 +115,7 @@ def dash_cases(root: Path) -> list[Case]:
     cases: list[Case] = []
     for path in sorted(p.resolve() for p in folder.rglob("*.test.ttl")):
         graph = read_graph(path)
-        for test in sorted(graph.subjects(RDF.type, DASH.GraphValidationTestCase)):
+        for test in sorted(graph.subjects(RDF.type, DASH.GraphValidationTestCase), key=str):
             expected = graph.value(test, DASH.expectedResult)
             label = graph.value(URIRef(str(test).split("#", 1)[0]), RDFS.label) or graph.value(test, RDFS.label)
             cases.append(
@@ -130,14 +131,14 @@ def dash_cases(root: Path) -> list[Case]:
     return cases
 
 
-def _conforms(graph: Graph, report: object) -> bool | None:
-    value = graph.value(report, SH.conforms)  # type: ignore[arg-type]
+def _conforms(graph: Graph, report: Any) -> bool | None:
+    value = graph.value(report, SH.conforms)
     if not isinstance(value, Literal):
         return None
     return str(value).strip().lower() in ("true", "1")
 
 
-def _path_of(iri: object) -> Path:
+def _path_of(iri: Any) -> Path:
     parsed = urlparse(str(iri))
     return Path(url2pathname(unquote(parsed.path)))
 
@@ -146,7 +147,7 @@ def _relative(root: Path, path: Path) -> str:
     return path.resolve().relative_to(root.resolve()).as_posix()
 
 
-def _name(test: object) -> str:
+def _name(test: Any) -> str:
     """The test's local name: after '#', else after the last '/'."""
     text = str(test)
     return text.rsplit("#", 1)[1] if "#" in text else text.rstrip("/").rsplit("/", 1)[-1]

@@ -4,14 +4,16 @@ relies on: when joining the target at the top equals pre-binding $this, and when
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from rdflib import Graph
 
 from cptkg.sparql.focus_queries import bulk_query, substitute_this
 from cptkg.validation.bulk import confirm, plans
-from cptkg.validation.candidates import Unrestricted
 from cptkg.validation.data import ValidationData
 from cptkg.validation.report import parse_report
+from cptkg.validation.shape_sets import load_shapes
 from cptkg.validation.validate import check_shapes, validate
 
 from .conftest import FIXTURES, cptkg, require_shared
@@ -27,7 +29,9 @@ def test_bulk_equals_pyshacl_on_every_fixture(kind, rule):
     _ok, report = confirm(found, lambda: data, shapes)
     assert parse_report(report, data, shapes) == parse_report(plain_report, data, shapes)
     if kind == "valid":
-        assert not any(plan.everything for plan in found)
+        # only the QA shape with a sub-SELECT is left to pyshacl on every focus node: pyshacl pre-binds $this
+        # inside the sub-SELECT, which no rewrite for the store is sure to match
+        assert {p.shape.rsplit("#", 1)[1] for p in found if p.everything} <= {"TermDocumentedShape"}
 
 
 def test_conforming_data_never_reaches_pyshacl():
@@ -37,6 +41,8 @@ def test_conforming_data_never_reaches_pyshacl():
         raise AssertionError("the bulk pass should have found nothing to confirm")
 
     shapes = all_shapes()
+    # the QA shapes are left out: their sub-SELECT shape is always pyshacl's
+    shapes = load_shapes("core") + load_shapes("audit")
     candidate_plans = [p for p in plans(store_of(data), shapes) if p.candidates or p.everything]
     assert candidate_plans == []
     ok, report = confirm(candidate_plans, no_graph, shapes)
@@ -104,8 +110,9 @@ def test_bulk_equals_pyshacl_on_a_sample_of_the_real_import(planted_sample):
     assert len(bulk.results) >= 9
 
 
-def test_literals_equal_after_normalisation_fall_back_to_plain_pyshacl(tmp_path):
-    # "1.50" and "1.5" are two terms for pyshacl and one value for the store: maxCount must still count 2
+def test_literals_equal_after_normalisation_are_counted_as_pyshacl_counts_them(tmp_path):
+    # "1.00" and "1.0" are two terms for pyshacl and one value for the store: maxCount must still count 2, on
+    # the bulk path (the store's value is known to stand for both)
     path = tmp_path / "twice.ttl"
     path.write_text(
         (FIXTURES / "valid" / "FeeTotalsShape.ttl").read_text(encoding="utf-8")
@@ -113,14 +120,16 @@ def test_literals_equal_after_normalisation_fall_back_to_plain_pyshacl(tmp_path)
         encoding="utf-8",
     )
     data = ValidationData([path], include_shipped=False, parser="oxigraph")
-    with pytest.raises(Unrestricted):
-        data.store()
+    data.store()
+    one = [forms for value, forms in data.originals.items() if str(value).startswith('"1"^^')]
+    assert [sorted(str(f).split('"')[1] for f in forms) for forms in one] == [["1.0", "1.00"]]
     bulk = validate([path], include_shipped=False, audit=False, engine="bulk")
     plain = validate([path], include_shipped=False, audit=False, engine="pyshacl")
     assert bulk.results == plain.results
     assert any(
         r.shape == "cptkg-shapes:FeeWorkRVUShape" and r.component == "MaxCountConstraintComponent" for r in bulk.results
     )
+    assert all(note.path == "bulk" for note in bulk.engine_notes)
 
 
 def test_check_shapes_refuses_an_unknown_engine():
@@ -137,7 +146,10 @@ def test_the_command_line_gives_the_same_report_on_both_engines():
     bulk = cptkg("validate", "--data", data, "--format", "json")
     plain = cptkg("validate", "--data", data, "--format", "json", "--engine", "pyshacl")
     assert bulk.exit_code == plain.exit_code == 1
-    assert bulk.stdout == plain.stdout
+    # the same report; only the metadata says which engine answered
+    bulk_json, plain_json = json.loads(bulk.stdout), json.loads(plain.stdout)
+    assert bulk_json.pop("metadata") != plain_json.pop("metadata")
+    assert bulk_json == plain_json
 
 
 # ---------------------------------------------------------------- query rewriting

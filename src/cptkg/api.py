@@ -257,17 +257,20 @@ def validate(
     audit: bool = True,
     sources: Path | None = None,
     engine: ValidationEngine = "bulk",
+    shipped: bool = True,
 ) -> Report:
     """Validate the shipped graph, with the user's data files, against the shipped and the user's shapes.
     engine "bulk" finds candidates on the embedded store and lets pyshacl confirm them (the same results as
-    engine "pyshacl", plain pyshacl over every node, in a fraction of the time on large data).
+    engine "pyshacl", plain pyshacl over every node, in a fraction of the time on large data). With
+    shipped=False only the user's data and shapes take part (any SHACL shapes over any data, no audit).
 
     Returns a Report: .conforms, .results (each with shape, focus label and notation, path, value, severity
-    and message), .audit (findings about source claims), .report_graph (the SHACL report).
+    and message), .audit (findings about source claims), .report_graph (the SHACL report), .engine_notes
+    (which path checked each shape, and why).
     """
     from .validation.validate import validate as _validate
 
-    return _validate(data, shapes, audit=audit, sources=sources, engine=engine)
+    return _validate(data, shapes, audit=audit, sources=sources, engine=engine, shipped=shipped)
 
 
 def validate_qa(sources: Path | None = None) -> Report:

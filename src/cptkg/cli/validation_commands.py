@@ -34,6 +34,14 @@ from .options import EPILOG, format_option
     "text for people; json (results grouped data) or turtle (the standard SHACL report) for programs.",
 )
 @click.option("--no-audit", is_flag=True, help="Skip the audit of source claims.")
+@click.option(
+    "--no-shipped",
+    is_flag=True,
+    help="Leave out the shipped graph and shapes: your --data against your --shapes alone.",
+)
+@click.option(
+    "--explain", is_flag=True, help="Say for each shape which path checked it (bulk or plain pyshacl) and why."
+)
 @click.option("--qa", is_flag=True, help="Run the build-only ontology QA shapes instead (needs a checkout).")
 @click.option(
     "--engine",
@@ -45,7 +53,14 @@ from .options import EPILOG, format_option
 )
 @handle_errors
 def validate(
-    data_files: tuple[str, ...], shape_files: tuple[str, ...], fmt: str, no_audit: bool, qa: bool, engine: Any
+    data_files: tuple[str, ...],
+    shape_files: tuple[str, ...],
+    fmt: str,
+    no_audit: bool,
+    no_shipped: bool,
+    explain: bool,
+    qa: bool,
+    engine: Any,
 ) -> None:
     """Check the shipped graph, and your files with it, against the SHACL shapes.
 
@@ -60,6 +75,7 @@ def validate(
       cptkg validate --data my-payer-rules.ttl
       cptkg validate --data codes.jsonld --shapes my-shapes.ttl --format json
       cptkg validate --data pfs-2025.nt      (a whole imported fee schedule, in seconds)
+      cptkg validate --data d.ttl --shapes s.ttl --no-shipped --explain
     """
     if qa:
         report = api.validate_qa()
@@ -69,6 +85,7 @@ def validate(
             shapes=[Path(p) for p in shape_files],
             audit=not no_audit,
             engine=engine,
+            shipped=not no_shipped,
         )
     if fmt == "json":
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
@@ -76,4 +93,8 @@ def validate(
         click.echo(api.report_turtle([report.report_graph]), nl=False)
     else:
         click.echo(api.render_report(report), nl=False)
+    if explain:
+        # on stderr, so that a json or turtle report on stdout stays a document of its own
+        for note in report.engine_notes:
+            click.echo(f"engine: {note.shape}: {note.path}: {note.reason}", err=True)
     sys.exit(0 if report.conforms else 1)

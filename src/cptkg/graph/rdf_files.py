@@ -77,6 +77,28 @@ def parse_strict(path: Path, fmt: str = "turtle", base_iri: str | None = None) -
     return list(oxigraph_triples(path, fmt, base_iri))
 
 
+def parse_with_prefixes(
+    path: Path, fmt: str = "turtle", base_iri: str | None = None
+) -> tuple[list[Any], dict[str, str]]:
+    """Every triple of the file, parsed strictly by Oxigraph, and the prefixes the file declares (rdflib binds
+    them in the graph it reads, and SPARQL constraints run on that graph may use them)."""
+    parser = _parser(path, fmt, base_iri)
+    try:
+        triples = list(parser)
+    except SyntaxError as err:
+        raise syntax_error(path, err) from None
+    except UnicodeDecodeError as err:
+        raise not_text(path, err) from None
+    return triples, dict(getattr(parser, "prefixes", None) or {})
+
+
+def _parser(path: Path, fmt: str, base_iri: str | None) -> Any:
+    try:
+        return ox.parse(path=str(path), format=OXIGRAPH_FORMATS[fmt], base_iri=base_iri)
+    except SyntaxError as err:
+        raise syntax_error(path, err) from None
+
+
 def oxigraph_triples(path: Path, fmt: str = "turtle", base_iri: str | None = None) -> Iterator[Any]:
     """The triples (or quads) of a file as Oxigraph parses them, one at a time; errors name file, line, column."""
     try:

@@ -34,6 +34,13 @@ from rdflib.namespace import RDF, SH, XSD
 
 from ..sparql.focus_queries import bulk_query, substitute_this
 from ..sparql.terms import oxigraph_to_rdflib
+from .sparql_constraints import (
+    may_reach,
+    reads_lexical_forms,
+    regex_read_differently,
+    required_of_this,
+    with_data_prefixes,
+)
 
 _XSD_STRING = str(XSD.string)
 _LANG_STRING = str(RDF.langString)
@@ -65,6 +72,11 @@ class Unrestricted(Exception):
     """The shape cannot be narrowed to focus nodes here: pyshacl checks it on the whole data."""
 
 
+# an Unrestricted reason starting so means that even the focus nodes must be found by pyshacl (the store would
+# evaluate the constraint differently, so not even per focus node can it be run there)
+EVERY_NODE = "pyshacl checks every node:"
+
+
 @dataclass
 class Plan:
     """What the bulk pass found for one shape: candidate focus nodes, or every focus node."""
@@ -72,6 +84,7 @@ class Plan:
     shape: URIRef
     candidates: set[URIRef] = field(default_factory=set)
     everything: bool = False  # pyshacl runs the shape without a focus restriction
+    reason: str = ""  # why the shape could not be narrowed (for --explain)
 
 
 def sparql_term(node: Any) -> str:
@@ -93,7 +106,14 @@ def _normalisable(term: Any) -> bool:
 
 
 class BulkChecker:
-    def __init__(self, store: ox.Store, shapes: Graph) -> None:
+    def __init__(
+        self,
+        store: ox.Store,
+        shapes: Graph,
+        prefixes: dict[str, str] | None = None,
+        originals: dict[Any, set[Any]] | None = None,
+        rewritten_predicates: set[str] | None = None,
+    ) -> None:
         from pyshacl.pytypes import SHACLExecutor
         from pyshacl.shapes_graph import ShapesGraph
 
@@ -102,6 +122,12 @@ class BulkChecker:
         self.sg = ShapesGraph(shapes)
         self.executor = SHACLExecutor()
         self._scratch = Graph()
+        self.prefixes = prefixes or {}
+        # the store's form of a literal -> the forms the data files wrote (validation.data): value checks run
+        # on those, and a store value that stands for two of them widens the counts
+        self.originals = originals or {}
+        self.rewritten_predicates = rewritten_predicates or set()
+        self.merged = sorted((v for v, forms in self.originals.items() if len(forms) > 1), key=str)
 
     def select(self, query: str) -> list[Any]:
         return list(self.store.query(query, use_default_graph_as_union=True))  # type: ignore[arg-type]
@@ -131,23 +157,26 @@ class BulkChecker:
         if shape.deactivated:
             return None
         node = shape.node
+        reason = ""
         try:
             pattern = self.target_pattern(shape)
-        except Unrestricted:
-            pattern = ""
+        except Unrestricted as why:
+            pattern, reason = "", str(why)
         if pattern is None:
             return None
         if not isinstance(node, URIRef):
             raise Unrestricted("a blank-node shape with targets")
         if not pattern:
-            return Plan(node, everything=True)
+            return Plan(node, everything=True, reason=reason)
         try:
             candidates = self.shape_candidates(shape, pattern, nested=False)
-        except Unrestricted:
-            candidates = self.focus_nodes(pattern)
+        except Unrestricted as why:
+            if str(why).startswith(EVERY_NODE):
+                return Plan(node, everything=True, reason=str(why))
+            candidates, reason = self.focus_nodes(pattern), f"every focus node is a candidate: {why}"
         if any(not isinstance(c, ox.NamedNode) for c in candidates):
-            return Plan(node, everything=True)
-        return Plan(node, {URIRef(c.value) for c in candidates})
+            return Plan(node, everything=True, reason="a blank-node focus node")
+        return Plan(node, {URIRef(c.value) for c in candidates}, reason=reason)
 
     def shape_candidates(self, shape: Any, pattern: str, nested: bool) -> set[Any]:
         from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS
@@ -189,7 +218,16 @@ class BulkChecker:
             f"SELECT ?this WHERE {{ {{ {pattern} }} OPTIONAL {{ ?this {path} ?v {condition} }} }} "
             f"GROUP BY ?this HAVING ({having})"
         )
-        return {row[0] for row in self.select(query)}
+        return {row[0] for row in self.select(query)} | self._with_merged_values(pattern, path)
+
+    def _with_merged_values(self, pattern: str, path: str) -> set[Any]:
+        """Focus nodes with a value the store made of two of the data's literals ("1.50" and "1.5"): the
+        store counts one value where pyshacl counts two."""
+        found: set[Any] = set()
+        for start in range(0, len(self.merged), _BATCH):
+            batch = " ".join(str(v) for v in self.merged[start : start + _BATCH])
+            found |= self.focus_nodes(f"{{ {pattern} }} ?this {path} ?v . VALUES ?v {{ {batch} }}")
+        return found
 
     def cardinality_candidates(self, shape: Any, pattern: str, path: str) -> set[Any]:
         """minCount and maxCount in one pass: focus nodes with too few or too many distinct values."""
@@ -248,7 +286,7 @@ class BulkChecker:
                 f"SELECT DISTINCT ?this WHERE {{ {{ {pattern} }} ?this {path} ?a , ?b . "
                 'FILTER(?a != ?b && LANG(?a) != "" && LCASE(LANG(?a)) = LCASE(LANG(?b))) }'
             )
-        return {row[0] for row in self.select(query)}
+        return {row[0] for row in self.select(query)} | self._with_merged_values(pattern, path)
 
     def value_candidates(self, shape: Any, pattern: str, path: str | None, parameters: set[Any]) -> set[Any]:
         """Focus nodes with a value that fails a value check (or may, once normalised by the store)."""
@@ -265,7 +303,8 @@ class BulkChecker:
         checks = parameters - {SH["class"], SH.flags}
         if checks:
             values = [row[0] for row in self.select(f"SELECT DISTINCT ?v WHERE {{ {values_pattern} }}")]
-            by_rdflib = {oxigraph_to_rdflib(v): v for v in values}
+            # each value as the data files wrote it (pyshacl's view), mapped back to the store's form
+            by_rdflib = {oxigraph_to_rdflib(form): v for v in values for form in self.originals.get(v, (v,))}
             components = {CONSTRAINT_PARAMETERS_MAP[p] for p in checks}
             dummy = URIRef("urn:cptkg:bulk-check")
             for component in components:
@@ -314,12 +353,45 @@ class BulkChecker:
             if re.search(r"[?$]shapesGraph\b", text):
                 raise Unrestricted("$shapesGraph")
             text = re.sub(r"[?$]currentShape\b", sparql_term(shape.node), text)
+            if regex_read_differently(text, self._data_has_foreign_regex):
+                raise Unrestricted(f"{EVERY_NODE} a regular expression the store reads differently")
+            if len(re.findall(r"\bSELECT\b", text, re.I)) > 1:
+                # pyshacl pre-binds $this inside a sub-SELECT too (its LIMIT, ORDER BY or aggregates then work
+                # on one focus node's solutions), which no query over the store is sure to match
+                raise Unrestricted(f"{EVERY_NODE} a sub-SELECT")
+            if (
+                self.originals
+                and reads_lexical_forms(text)
+                and may_reach(text, self.prefixes, self.rewritten_predicates)
+            ):
+                # the store cannot run it as pyshacl would; every focus node that has what the query requires
+                # of $this (its top-level patterns with $this as subject, whatever the objects' forms) is a
+                # candidate for pyshacl
+                required = required_of_this(text, self.prefixes)
+                if not required:
+                    raise Unrestricted(
+                        f"{EVERY_NODE} the data has literals the store writes differently, and the constraint "
+                        "reads lexical forms or absences"
+                    )
+                patterns = " ".join(f"?this <{p}> ?required{i} ." for i, p in enumerate(sorted(required)))
+                candidates |= self.focus_nodes(f"{{ {pattern} }} {patterns}")
+                continue
+            text = with_data_prefixes(text, self.prefixes)
             bulk = bulk_query(text, pattern)
             if bulk is not None:
                 candidates |= {row[0] for row in self.select(bulk)}
             else:
                 candidates |= self._one_by_one(text, pattern)
         return candidates
+
+    def _data_has_foreign_regex(self) -> bool:
+        """Whether some literal of the data could be a regular expression the store reads differently (a
+        look-around or a back-reference): only then does a pattern taken from the data matter."""
+        query = (
+            "ASK { ?s ?p ?o FILTER(isLiteral(?o) && (CONTAINS(STR(?o), '(?=') || CONTAINS(STR(?o), '(?!')"
+            " || CONTAINS(STR(?o), '(?<') || REGEX(STR(?o), '\\\\[1-9k]'))) }"
+        )
+        return bool(self.store.query(query, use_default_graph_as_union=True))
 
     def _one_by_one(self, text: str, pattern: str) -> set[Any]:
         found = set()

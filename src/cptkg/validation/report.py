@@ -32,10 +32,15 @@ class Severity(str, Enum):
 
     @classmethod
     def of(cls, node: Any) -> Severity:
-        """The severity of a report's sh:resultSeverity (a missing one is a violation, as SHACL says)."""
-        if node is None:
+        """The severity of a report's sh:resultSeverity. A missing one is a violation, as SHACL says, and so is
+        a severity of the shapes' own (ex:MySeverity): SHACL lets shapes declare one, and pyshacl counts it
+        against conformance, as only sh:Warning and sh:Info are not."""
+        if node is None or not str(node).startswith(str(SH)):
             return cls.VIOLATION
-        return cls(str(node).rsplit("#", 1)[-1])
+        try:
+            return cls(str(node).rsplit("#", 1)[-1])
+        except ValueError:
+            return cls.VIOLATION
 
     def __str__(self) -> str:
         return self.value
@@ -74,6 +79,19 @@ class Result:
         return {k: (v.value if isinstance(v, Severity) else v) for k, v in self.__dict__.items()}
 
 
+@dataclass(frozen=True)
+class EngineNote:
+    """Which path checked a shape ("*": the whole run): "bulk" (candidates found on the store, confirmed by
+    pyshacl) or "pyshacl" (plain pyshacl on every focus node), and why."""
+
+    shape: str
+    path: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"shape": self.shape, "path": self.path, "reason": self.reason}
+
+
 @dataclass
 class Report:
     conforms: bool
@@ -81,6 +99,7 @@ class Report:
     report_graph: Graph
     audit: list[Result] = field(default_factory=list)
     data_triples: int = 0
+    engine_notes: list[EngineNote] = field(default_factory=list)
 
     @property
     def violations(self) -> list[Result]:
@@ -95,6 +114,7 @@ class Report:
             "counts": self.counts(),
             "results": [r.as_dict() for r in self.results],
             "audit": [r.as_dict() for r in self.audit],
+            "metadata": {"engine": [note.as_dict() for note in self.engine_notes]},
         }
 
 

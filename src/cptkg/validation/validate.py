@@ -8,6 +8,7 @@ Conformance means no result of severity sh:Violation; warnings and infos are rep
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -15,14 +16,17 @@ from typing import Literal
 from rdflib import Graph
 
 from ..errors import BadInputError
+from ..graph.rdf_files import read_rdf_file
 from ..graph.sources import load_graph
 from .audit_cache import shipped_audit
 from .bulk import confirm, plans
 from .candidates import Unrestricted
 from .data import ValidationData
 from .pyshacl_engine import run_shapes
-from .report import Report, Result, conforms, has_results, parse_report
+from .report import EngineNote, Report, Result, conforms, has_results, parse_report
 from .shape_sets import load_shapes
+
+LOG = logging.getLogger("cptkg.validation")
 
 Engine = Literal["bulk", "pyshacl"]
 ENGINES: tuple[Engine, ...] = ("bulk", "pyshacl")
@@ -31,18 +35,49 @@ ENGINES: tuple[Engine, ...] = ("bulk", "pyshacl")
 def check_shapes(data: ValidationData, shapes: Graph, engine: Engine = "bulk") -> tuple[bool, Graph]:
     """pyshacl's report for the data: found in bulk on the store (engine "bulk", see validation.bulk) or by
     plain pyshacl over the whole rdflib graph (engine "pyshacl", the reference)."""
+    conforms_, report, _notes = check_shapes_explained(data, shapes, engine)
+    return conforms_, report
+
+
+def check_shapes_explained(
+    data: ValidationData, shapes: Graph, engine: Engine = "bulk"
+) -> tuple[bool, Graph, list[EngineNote]]:
+    """check_shapes, with a note for each shape (or the whole run) on which path checked it and why."""
     if engine == "pyshacl":
-        return run_shapes(data.graph(), shapes)
+        conforms_, report = run_shapes(data.reference_graph(), shapes)
+        return conforms_, report, [EngineNote("*", "pyshacl", "the reference engine was asked for")]
     if engine != "bulk":
         raise BadInputError(f"unknown validation engine {engine!r}; use bulk or pyshacl")
     from pyshacl.errors import ReportableRuntimeError
 
     try:
-        return confirm(plans(data.store(), shapes), data.graph, shapes)
-    except (Unrestricted, ReportableRuntimeError, NotImplementedError, SyntaxError):
-        # What the bulk pass cannot use (a SPARQL constraint the store cannot read, broken shapes) plain
-        # pyshacl checks, or reports as broken shapes in one clear line.
-        return run_shapes(data.graph(), shapes)
+        changed = data.parser_changes()
+        if changed:
+            raise Unrestricted(changed)
+        store = data.store()
+        found = plans(store, shapes, data.prefixes(), data.originals, data.rewritten_predicates)
+        conforms_, report = confirm(found, data.graph, shapes)
+    except (Unrestricted, ReportableRuntimeError, NotImplementedError, SyntaxError) as why:
+        # What the bulk pass cannot use (a literal the store keeps in another form, constraint components of
+        # the shapes' own, a SPARQL constraint the store cannot read, broken shapes) plain pyshacl checks on
+        # the data as rdflib reads it, or reports as broken shapes in one clear line. Never silently: the
+        # note says so, and it is logged.
+        reason = f"{type(why).__name__}: {why}" if not isinstance(why, Unrestricted) else str(why)
+        LOG.info("validation by plain pyshacl: %s", reason)
+        conforms_, report = run_shapes(data.reference_graph(), shapes)
+        return conforms_, report, [EngineNote("*", "pyshacl", reason)]
+    notes = [
+        EngineNote(
+            str(plan.shape),
+            "pyshacl" if plan.everything else "bulk",
+            plan.reason or f"{len(plan.candidates)} candidate focus nodes, confirmed by pyshacl",
+        )
+        for plan in found
+    ]
+    for note in notes:
+        if note.path == "pyshacl":
+            LOG.info("shape %s checked by pyshacl on every focus node: %s", note.shape, note.reason)
+    return conforms_, report, notes
 
 
 def validate(
@@ -52,22 +87,37 @@ def validate(
     audit: bool = True,
     sources: Path | None = None,
     engine: Engine = "bulk",
+    shipped: bool = True,
 ) -> Report:
     """Validate the shipped graph (and the user's files with it) against the shipped (and extra) shapes.
+
+    With shipped=False neither the shipped graph nor the shipped shapes take part: the user's data against the
+    user's shapes alone, as plain pyshacl would check them (no audit).
 
     The audit shapes only look at source claims: they run over the files that hold cptkg:SourceClaims (with
     the shipped graph); the shipped graph's own audit is computed once and kept with the store cache.
     """
     if engine not in ENGINES:
         raise BadInputError(f"unknown validation engine {engine!r}; use bulk or pyshacl")
-    data = ValidationData(data_files, include_shipped, sources, parser="oxigraph" if engine == "bulk" else "rdflib")
-    shapes = load_shapes("core", [Path(p) for p in extra_shapes])
-    _conforms, report_graph = check_shapes(data, shapes, engine)
+    files, shape_paths = [Path(p) for p in data_files], [Path(p) for p in extra_shapes]
+    parser: Literal["oxigraph", "rdflib"] = "oxigraph" if engine == "bulk" else "rdflib"
+    if not shipped:
+        if not shape_paths:
+            raise BadInputError("--no-shipped needs at least one --shapes file: there is nothing else to check with")
+        data = ValidationData(files, False, sources, parser=parser)
+        shapes = Graph()
+        for path in shape_paths:
+            read_rdf_file(path, shapes)
+        audit = False
+    else:
+        data = ValidationData(files, include_shipped, sources, parser=parser)
+        shapes = load_shapes("core", shape_paths)
+    _conforms, report_graph, notes = check_shapes_explained(data, shapes, engine)
     results = parse_report(report_graph, data.graph(), shapes) if has_results(report_graph) else []
     audit_results: list[Result] = []
     if audit:
         audit_results = _audit(data, engine)
-    return Report(conforms(results), results, report_graph, audit_results, data.triple_count())
+    return Report(conforms(results), results, report_graph, audit_results, data.triple_count(), notes)
 
 
 def _audit(data: ValidationData, engine: Engine) -> list[Result]:
