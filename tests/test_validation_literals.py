@@ -68,6 +68,16 @@ ex:a a ex:C ; ex:p 1.50 .
 ex:S a sh:NodeShape ; sh:targetClass ex:C ;
   sh:sparql [ sh:select "SELECT $this WHERE { $this <http://example.org/p> ?v . FILTER(STR(?v) = '1.50') }" ] .
 """,
+    "merged literals under NOT EXISTS": """
+ex:a a ex:C ; ex:p 1.50 . ex:b ex:p 1.5 .
+ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+  sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?v . FILTER NOT EXISTS { <http://example.org/b> ?p ?v } }" ] .
+""",
+    "confined predicate reaching a rewritten literal": """
+ex:a a ex:C ; ex:p 1.50 .
+ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+  sh:sparql [ sh:select "SELECT $this WHERE { $this ?q ?v . FILTER(?q IN (ex:p) && STR(?v) = '1.50') }" ] .
+""",
     "prefix from the file only": """
 ex:a a ex:C ; ex:p 1 .
 ex:S a sh:NodeShape ; sh:targetClass ex:C ;

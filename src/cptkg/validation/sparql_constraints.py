@@ -81,32 +81,63 @@ def iris_of(predicate: Any) -> set[str] | None:
     return found
 
 
+def _in_restrictions(expr: Any) -> dict[Any, set[str]]:
+    """Variables a filter confines to listed IRIs (`?p IN (<a>, <b>)`, alone or in a conjunction)."""
+    found: dict[Any, set[str]] = {}
+    name = getattr(expr, "name", "")
+    if name == "ConditionalAndExpression":
+        for part in [expr["expr"], *(expr.get("other") or [])]:
+            found.update(_in_restrictions(part))
+    elif name == "RelationalExpression" and expr.get("op") == "IN" and isinstance(expr.get("expr"), Variable):
+        listed = expr.get("other") or []
+        if listed and all(isinstance(item, URIRef) for item in listed):
+            found[expr["expr"]] = {str(item) for item in listed}
+    return found
+
+
 def may_reach(text: str, prefixes: dict[str, str], predicates: set[str]) -> bool:
     """Whether the query could see an object of one of these predicates: it names one, or uses a variable
-    predicate whose object could be a literal (or cannot be read to tell)."""
+    predicate whose object could be a literal and that no filter confines to other IRIs (or it cannot be read
+    to tell). EXISTS and NOT EXISTS patterns are looked into as well."""
     algebra = _algebra(text, prefixes)
     if algebra is None:
         return True
-    stack: list[Any] = [algebra]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if getattr(item, "name", "") == "BGP":
-                subjects = {triple[0] for triple in item["triples"]}
-                for _s, predicate, obj in item["triples"]:
-                    if isinstance(predicate, Variable):
-                        # a variable predicate reaches every literal, unless its object must also be the
-                        # subject of a pattern of the same group (and so cannot be a literal)
-                        if not (isinstance(obj, Variable) and obj in subjects):
-                            return True
-                        continue
-                    iris = iris_of(predicate)
-                    if iris is None or iris & predicates:
-                        return True
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
-    return False
+    return _reaches(algebra, predicates, {})
+
+
+def _reaches(node: Any, predicates: set[str], confined: dict[Any, set[str]]) -> bool:
+    if isinstance(node, (list, tuple)):
+        return any(_reaches(item, predicates, confined) for item in node)
+    if not isinstance(node, dict):
+        return False
+    name = getattr(node, "name", "")
+    if name == "Filter":
+        # the filter holds for every solution of its group, and for the EXISTS patterns it evaluates
+        inner = {**confined, **_in_restrictions(node["expr"])}
+        return _reaches(node["p"], predicates, inner) or _reaches(node["expr"], predicates, inner)
+    if name in ("BGP", "TriplesBlock"):
+        triples = []
+        for flat in node["triples"]:  # the parser's form may chain several triples in one list
+            flat = list(flat)
+            if len(flat) % 3:
+                return True
+            triples += [tuple(flat[i : i + 3]) for i in range(0, len(flat), 3)]
+        subjects = {t[0] for t in triples}
+        for _s, predicate, obj in triples:
+            if isinstance(predicate, Variable):
+                if predicate in confined:
+                    iris: set[str] | None = confined[predicate]
+                elif isinstance(obj, Variable) and obj in subjects:
+                    # its object must also be the subject of a pattern of the same group: not a literal
+                    continue
+                else:
+                    return True
+            else:
+                iris = iris_of(predicate)
+            if iris is None or iris & predicates:
+                return True
+        return False
+    return any(_reaches(value, predicates, confined) for value in node.values())
 
 
 def required_of_this(text: str, prefixes: dict[str, str]) -> set[str]:
