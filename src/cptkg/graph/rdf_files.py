@@ -74,7 +74,7 @@ def format_of(path: Path) -> RdfFormat:
 
 def parse_strict(path: Path, fmt: str = "turtle", base_iri: str | None = None) -> list[Any]:
     """Every triple (or quad) of a Turtle, N-Triples, N-Quads or TriG file, parsed strictly by Oxigraph."""
-    return list(oxigraph_triples(path, fmt, base_iri))
+    return parse_with_prefixes(path, fmt, base_iri)[0]
 
 
 def parse_with_prefixes(
@@ -82,21 +82,14 @@ def parse_with_prefixes(
 ) -> tuple[list[Any], dict[str, str]]:
     """Every triple of the file, parsed strictly by Oxigraph, and the prefixes the file declares (rdflib binds
     them in the graph it reads, and SPARQL constraints run on that graph may use them)."""
-    parser = _parser(path, fmt, base_iri)
     try:
+        parser = ox.parse(path=str(path), format=OXIGRAPH_FORMATS[fmt], base_iri=base_iri)
         triples = list(parser)
     except SyntaxError as err:
         raise syntax_error(path, err) from None
     except UnicodeDecodeError as err:
         raise not_text(path, err) from None
-    return triples, dict(getattr(parser, "prefixes", None) or {})
-
-
-def _parser(path: Path, fmt: str, base_iri: str | None) -> Any:
-    try:
-        return ox.parse(path=str(path), format=OXIGRAPH_FORMATS[fmt], base_iri=base_iri)
-    except SyntaxError as err:
-        raise syntax_error(path, err) from None
+    return triples, dict(parser.prefixes)
 
 
 def oxigraph_triples(path: Path, fmt: str = "turtle", base_iri: str | None = None) -> Iterator[Any]:

@@ -70,17 +70,16 @@ class ValidationData:
         return self._parsed[path][0]
 
     def prefixes(self) -> dict[str, str]:
-        """The namespaces rdflib's graph of the data binds (its defaults, the shipped graph's, each file's):
-        pyshacl runs SPARQL constraints with them."""
-        graph = load_graph(self.sources) if self.include_shipped and self._graph is None else Graph()
-        if self._graph is not None:
-            return {str(p): str(n) for p, n in self._graph.namespaces()}
-        for path in self.files:
-            if self._triples(path) is not None:
-                for prefix, namespace in self._parsed[path][1].items():
-                    graph.bind(prefix, namespace)
-            else:
-                for prefix, namespace in self._read_by_rdflib(path).namespaces():
+        """The namespaces rdflib's graph of the data binds (rdflib's defaults and each file's; the shipped
+        graph adds none): pyshacl runs SPARQL constraints with them."""
+        graph = self._graph if self._graph is not None else Graph()
+        if self._graph is None:
+            for path in self.files:
+                if self._triples(path) is not None:
+                    bound = dict(self._parsed[path][1])
+                else:
+                    bound = {str(p): str(n) for p, n in self._read_by_rdflib(path).namespaces()}
+                for prefix, namespace in bound.items():
                     graph.bind(prefix, namespace)
         return {str(p): str(n) for p, n in graph.namespaces()}
 

@@ -42,7 +42,8 @@ def check_shapes(data: ValidationData, shapes: Graph, engine: Engine = "bulk") -
 def check_shapes_explained(
     data: ValidationData, shapes: Graph, engine: Engine = "bulk"
 ) -> tuple[bool, Graph, list[EngineNote]]:
-    """check_shapes, with a note for each shape (or the whole run) on which path checked it and why."""
+    """check_shapes, with a note on which path checked each shape that had candidates (or the whole run), and
+    why; a shape without candidates was cleared on the store."""
     if engine == "pyshacl":
         conforms_, report = run_shapes(data.reference_graph(), shapes)
         return conforms_, report, [EngineNote("*", "pyshacl", "the reference engine was asked for")]
@@ -54,14 +55,14 @@ def check_shapes_explained(
         changed = data.parser_changes()
         if changed:
             raise Unrestricted(changed)
-        store = data.store()
-        found = plans(store, shapes, data.prefixes(), data.originals, data.rewritten_predicates)
+        found = plans(data.store(), shapes, data.prefixes(), data.originals, data.rewritten_predicates)
         conforms_, report = confirm(found, data.graph, shapes)
-    except (Unrestricted, ReportableRuntimeError, NotImplementedError, SyntaxError) as why:
-        # What the bulk pass cannot use (a literal the store keeps in another form, constraint components of
-        # the shapes' own, a SPARQL constraint the store cannot read, broken shapes) plain pyshacl checks on
-        # the data as rdflib reads it, or reports as broken shapes in one clear line. Never silently: the
-        # note says so, and it is logged.
+    except (Unrestricted, ReportableRuntimeError, NotImplementedError, SyntaxError, ValueError) as why:
+        # What the bulk pass cannot use (a literal Oxigraph's parser reads differently, constraint components
+        # of the shapes' own, SHACL Advanced Features, a SPARQL constraint the store cannot read, broken shapes)
+        # (or a query the rewrite cannot read: ValueError) plain pyshacl checks on the data as rdflib reads it,
+        # or reports as broken shapes in one clear line.
+        # Never silently: the note says so, and it is logged.
         reason = f"{type(why).__name__}: {why}" if not isinstance(why, Unrestricted) else str(why)
         LOG.info("validation by plain pyshacl: %s", reason)
         conforms_, report = run_shapes(data.reference_graph(), shapes)
